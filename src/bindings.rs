@@ -1,0 +1,185 @@
+//! The JS surface: a thin `#[wasm_bindgen]` layer that converts arguments, calls the
+//! plain-Rust client and turns every `Error` into a `DeepWorkError`.
+
+use crate::client::{self, Call, Settings};
+use crate::error::{Detail, Error};
+use crate::options;
+use js_sys::Promise;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+#[wasm_bindgen(module = "/js/error.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = createError)]
+    #[allow(clippy::too_many_arguments)]
+    fn create_error(
+        kind: &str,
+        message: &str,
+        status: Option<u16>,
+        detail: JsValue,
+        project_id: Option<String>,
+        current_status: Option<String>,
+        retry_after_ms: Option<f64>,
+        cause: JsValue,
+    ) -> JsValue;
+}
+
+/// The one conversion of a Rust error into the JS `DeepWorkError`.
+fn to_js(error: Error<JsValue>) -> JsValue {
+    let detail = match error.detail {
+        Detail::None => JsValue::UNDEFINED,
+        Detail::Text(text) => JsValue::from_str(&text),
+        Detail::Issues(issues) => issues,
+    };
+    create_error(
+        error.kind.as_str(),
+        &error.message,
+        error.status,
+        detail,
+        error.project_id,
+        error.current_status,
+        error.retry_after_ms.map(|ms| ms as f64),
+        error.cause.unwrap_or(JsValue::UNDEFINED),
+    )
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/**
+ * Where a Deep Work project is in its life. `cancelled` and `completed` are terminal.
+ * A newer server may send a status not listed here; it is passed through as it is.
+ */
+export type ProjectStatus =
+  | "draft" | "planning" | "awaiting_approval" | "approved" | "executing"
+  | "paused" | "completed" | "failed" | "cancelled";
+
+/**
+ * A Deep Work project, as the server sent it. The six fields of the API docs' own
+ * example are always present; the others are sent by the real server. Fields a newer
+ * server adds are kept on the object.
+ */
+export interface Project {
+  id: string;
+  title: string;
+  status: ProjectStatus;
+  /** ISO 8601 (e.g. `2024-01-15T16:30:00.654200+00:00` or `…Z`), or null. */
+  completed_at: string | null;
+  task_ids: string[];
+  team_agent_ids: string[];
+  description?: string;
+  planner_agent_id?: string | null;
+  prd_document_id?: string | null;
+  creator_id?: string | null;
+  tags?: string[];
+  started_at?: string | null;
+  created_at?: string | null;
+  updated_at?: string | null;
+  /** Free-form JSON. */
+  metadata?: unknown;
+}
+
+/** What went wrong, as a closed set: `switch` on it. */
+export type DeepWorkErrorKind =
+  | "invalid_argument" | "unauthorized" | "forbidden" | "not_found" | "invalid_state"
+  | "bad_request" | "validation" | "rate_limited" | "server" | "http" | "network"
+  | "timeout" | "aborted" | "invalid_response";
+
+/** One entry of a 422 answer's `detail` (FastAPI's request validation). */
+export interface ValidationIssue {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+/** Options of a single call. */
+export interface RequestOptions {
+  /** Aborts the request; the promise then rejects with kind `aborted`. */
+  signal?: AbortSignal;
+  /** Milliseconds before the request is aborted with kind `timeout` (default 30000). */
+  timeoutMs?: number;
+}
+
+/** Options of the {@link cancelProject} function. */
+export interface CancelProjectOptions extends RequestOptions {
+  /** The server, e.g. `https://agents.example.com` (default `http://localhost:8000`). */
+  baseUrl?: string;
+}
+
+/** Options of a {@link DeepWorkClient}. */
+export interface ClientOptions {
+  /** The bearer token. It is only ever sent in the Authorization header to `baseUrl`. */
+  token: string;
+  /** The server, e.g. `https://agents.example.com` (default `http://localhost:8000`). */
+  baseUrl?: string;
+  /** Default for each call's `timeoutMs` (default 30000). */
+  timeoutMs?: number;
+}
+"#;
+
+/// Keys each options object may carry.
+const CALL_KEYS: [&str; 3] = ["baseUrl", "signal", "timeoutMs"];
+const CLIENT_KEYS: [&str; 3] = ["token", "baseUrl", "timeoutMs"];
+const METHOD_KEYS: [&str; 2] = ["signal", "timeoutMs"];
+
+/// Cancels a Deep Work project: running tasks stop, pending tasks are skipped, done
+/// tasks stay done, and the project becomes `cancelled` for good.
+///
+/// Resolves with the cancelled project (or the project as it is, when the server says
+/// it had already completed). Rejects with a `DeepWorkError`; bad arguments reject with
+/// kind `invalid_argument` before any request is made.
+#[wasm_bindgen(js_name = cancelProject, unchecked_return_type = "Promise<Project>")]
+pub fn cancel_project(
+    #[wasm_bindgen(js_name = projectId, unchecked_param_type = "string")] project_id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string", param_description = "the bearer token; sent only in the Authorization header")]
+    token: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CancelProjectOptions")] options: JsValue,
+) -> Promise {
+    future_to_promise(async move {
+        let id = id_string(&project_id)?;
+        let token = options::string(&token, "token must be a string").map_err(to_js)?;
+        let options = options::read(&options, &CALL_KEYS).map_err(|e| to_js(e.for_project(&id)))?;
+        let settings = Settings::new(&token, options.base_url.as_deref(), None).map_err(|e| to_js(e.for_project(&id)))?;
+        let call = Call { signal: options.signal.as_ref(), timeout_ms: options.timeout_ms };
+        client::cancel_project(&settings, &id, call).await.map_err(to_js)
+    })
+}
+
+fn id_string(project_id: &JsValue) -> Result<String, JsValue> {
+    options::string(project_id, "projectId must be a string").map_err(to_js)
+}
+
+/// A client for one server and token: create it once, call it many times.
+#[wasm_bindgen]
+pub struct DeepWorkClient {
+    settings: Rc<Settings>,
+}
+
+#[wasm_bindgen]
+impl DeepWorkClient {
+    /// Checks the options and keeps them; throws a `DeepWorkError` of kind
+    /// `invalid_argument` when they are wrong. Makes no request.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue) -> Result<DeepWorkClient, JsValue> {
+        let options = options::read(&options, &CLIENT_KEYS).map_err(to_js)?;
+        let token = options.token.unwrap_or_default();
+        let settings = Settings::new(&token, options.base_url.as_deref(), options.timeout_ms).map_err(to_js)?;
+        Ok(Self { settings: Rc::new(settings) })
+    }
+
+    /// Cancels a Deep Work project; see the `cancelProject` function.
+    #[wasm_bindgen(js_name = cancelProject, unchecked_return_type = "Promise<Project>")]
+    pub fn cancel_project(
+        &self,
+        #[wasm_bindgen(js_name = projectId, unchecked_param_type = "string")] project_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        let settings = Rc::clone(&self.settings);
+        future_to_promise(async move {
+            let id = id_string(&project_id)?;
+            let options = options::read(&options, &METHOD_KEYS).map_err(|e| to_js(e.for_project(&id)))?;
+            let call = Call { signal: options.signal.as_ref(), timeout_ms: options.timeout_ms };
+            client::cancel_project(&settings, &id, call).await.map_err(to_js)
+        })
+    }
+}

@@ -1,0 +1,20 @@
+//! deepwork-client: a browser SDK for the Deep Work project API, compiled to
+//! WebAssembly. `bindings` is the JS surface; everything under it is plain Rust, and
+//! the pure parts (decoding, error mapping, URLs, tokens, Retry-After) are tested
+//! natively with `cargo test`.
+
+// Errors are the cold path: boxing them would only add code to the wasm module.
+#![allow(clippy::result_large_err)]
+
+mod auth;
+mod bindings;
+mod client;
+mod error;
+mod json;
+mod model;
+mod options;
+mod retry_after;
+mod transport;
+mod url;
+
+pub use bindings::{cancel_project, DeepWorkClient};

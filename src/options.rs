@@ -1,0 +1,94 @@
+//! Reading the options objects JS passes in. Every value is checked here, so a typo or
+//! a wrong type is an `invalid_argument` error before any request, never a panic.
+
+use crate::error::Error;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::AbortSignal;
+
+/// Per-call timeout when none is given: long enough for a slow cancel, short enough
+/// that a dead connection does not leave a button spinning.
+pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+
+/// The options one object may carry; which ones are allowed depends on where it is passed.
+#[derive(Default)]
+pub struct Options {
+    pub token: Option<String>,
+    pub base_url: Option<String>,
+    pub timeout_ms: Option<u32>,
+    pub signal: Option<AbortSignal>,
+}
+
+/// Reads `value` (an options object, or undefined/null for none), accepting only the
+/// keys in `allowed`.
+pub fn read(value: &JsValue, allowed: &[&str]) -> Result<Options, Error<JsValue>> {
+    let mut options = Options::default();
+    if value.is_undefined() || value.is_null() {
+        return Ok(options);
+    }
+    if !value.is_object() || Array::is_array(value) {
+        return Err(Error::invalid_argument("options must be an object"));
+    }
+    let object: &Object = value.unchecked_ref();
+    for key in Object::keys(object).iter() {
+        let name = key.as_string().unwrap_or_default();
+        if !allowed.contains(&name.as_str()) {
+            let mut message = String::from("unknown option \"");
+            message.extend(name.chars().take(64));
+            message.push_str("\"; expected one of: ");
+            message.push_str(&allowed.join(", "));
+            return Err(Error::invalid_argument(&message));
+        }
+        let item = Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
+        if item.is_undefined() {
+            continue;
+        }
+        match name.as_str() {
+            "token" => options.token = Some(string(&item, "token must be a string")?),
+            "baseUrl" => options.base_url = Some(string(&item, "baseUrl must be a string")?),
+            "timeoutMs" => {
+                let ms = item.as_f64().ok_or_else(|| Error::invalid_argument(BAD_TIMEOUT))?;
+                options.timeout_ms = Some(timeout_ms(ms).map_err(Error::invalid_argument)?);
+            }
+            "signal" => {
+                let signal = item
+                    .dyn_into::<AbortSignal>()
+                    .map_err(|_| Error::invalid_argument("signal must be an AbortSignal"))?;
+                options.signal = Some(signal);
+            }
+            _ => {}
+        }
+    }
+    Ok(options)
+}
+
+/// A string argument, or the given invalid_argument error.
+pub fn string(value: &JsValue, message: &str) -> Result<String, Error<JsValue>> {
+    value.as_string().ok_or_else(|| Error::invalid_argument(message))
+}
+
+const BAD_TIMEOUT: &str = "timeoutMs must be a whole number of milliseconds from 1 to 2147483647";
+
+/// Checks a timeout: setTimeout cannot wait longer than 2^31-1 ms.
+pub fn timeout_ms(ms: f64) -> Result<u32, &'static str> {
+    if ms.fract() == 0.0 && (1.0..=2_147_483_647.0).contains(&ms) {
+        Ok(ms as u32)
+    } else {
+        Err(BAD_TIMEOUT)
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_are_whole_positive_milliseconds_within_set_timeout_range() {
+        assert_eq!(timeout_ms(1.0), Ok(1));
+        assert_eq!(timeout_ms(30_000.0), Ok(30_000));
+        assert_eq!(timeout_ms(2_147_483_647.0), Ok(2_147_483_647));
+        for bad in [0.0, -1.0, 0.5, 2_147_483_648.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(timeout_ms(bad), Err(BAD_TIMEOUT), "{bad}");
+        }
+    }
+}

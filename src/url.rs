@@ -1,0 +1,155 @@
+//! Building request URLs: the base URL check and the project id as one path segment.
+
+/// The docs' local server, used when no `baseUrl` is given.
+pub const DEFAULT_BASE_URL: &str = "http://localhost:8000";
+
+/// Longest project id accepted, in bytes: far above any real id, far below URL limits.
+const MAX_ID_BYTES: usize = 1024;
+
+const BAD_BASE_URL: &str = "baseUrl must be an absolute http(s) URL such as \"https://api.example.com\", without a query, fragment or credentials";
+
+/// Checks a base URL and returns it normalised: lowercase scheme, no trailing slash.
+/// A path prefix is allowed (a server mounted under `/deep`).
+pub fn base_url(input: &str) -> Result<String, &'static str> {
+    let lower = input.get(..8).unwrap_or(input).to_ascii_lowercase();
+    let scheme = if lower.starts_with("https://") {
+        "https://"
+    } else if lower.starts_with("http://") {
+        "http://"
+    } else {
+        return Err(BAD_BASE_URL);
+    };
+    let rest = input.get(scheme.len()..).ok_or(BAD_BASE_URL)?;
+    let forbidden = |c: char| c.is_whitespace() || c.is_control() || "@?#\\<>\"{}|^`".contains(c);
+    if rest.contains(forbidden) {
+        return Err(BAD_BASE_URL);
+    }
+    let (authority, path) = match rest.find('/') {
+        Some(slash) => (rest.get(..slash).unwrap_or_default(), rest.get(slash..).unwrap_or_default()),
+        None => (rest, ""),
+    };
+    if authority.is_empty() || authority.starts_with(':') || !valid_port(authority) {
+        return Err(BAD_BASE_URL);
+    }
+    let mut url = String::from(scheme);
+    url.push_str(authority);
+    url.push_str(path.trim_end_matches('/'));
+    Ok(url)
+}
+
+/// The port after the last ':' (outside an IPv6 literal's brackets) must be a number.
+fn valid_port(authority: &str) -> bool {
+    let after_host = authority.rsplit_once(']').map_or(authority, |(_, tail)| tail);
+    match after_host.rsplit_once(':') {
+        None => true,
+        Some((_, port)) => port.parse::<u16>().is_ok(),
+    }
+}
+
+/// Checks a project id before it goes into a URL.
+pub fn check_project_id(id: &str) -> Result<(), &'static str> {
+    if id.trim().is_empty() {
+        return Err("projectId must be a non-empty string");
+    }
+    if id.len() > MAX_ID_BYTES {
+        return Err("projectId is too long (more than 1024 bytes)");
+    }
+    if id.contains(char::is_control) {
+        return Err("projectId must not contain control characters");
+    }
+    // URL parsers resolve "." and ".." (even percent-encoded) as dot segments, which
+    // would send the request to another route.
+    if id == "." || id == ".." {
+        return Err("projectId must not be \".\" or \"..\"");
+    }
+    Ok(())
+}
+
+/// `{base}/api/deep-work/projects/{id}/{action}` with the id as exactly one segment.
+pub fn project_url(base: &str, project_id: &str, action: &str) -> String {
+    let mut url = String::with_capacity(base.len() + project_id.len() * 3 + 40);
+    url.push_str(base);
+    url.push_str("/api/deep-work/projects/");
+    push_segment(&mut url, project_id);
+    url.push('/');
+    url.push_str(action);
+    url
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters, so '/', '?', '#',
+/// '%' and non-ASCII can never change the shape of the URL.
+fn push_segment(out: &mut String, segment: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+        }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_and_normalises_http_and_https_bases() {
+        let cases = [
+            ("http://localhost:8000", "http://localhost:8000"),
+            ("http://localhost:8000/", "http://localhost:8000"),
+            ("HTTPS://api.example.com//", "https://api.example.com"),
+            ("https://example.com/deep/", "https://example.com/deep"),
+            ("http://127.0.0.1:1", "http://127.0.0.1:1"),
+            ("http://[::1]:8000", "http://[::1]:8000"),
+            ("http://[::1]", "http://[::1]"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(base_url(input).as_deref(), Ok(expected), "{input}");
+        }
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_absolute_http_url() {
+        for input in [
+            "", "localhost:8000", "/api", "ftp://x", "http://", "http:///x", "https:/x",
+            "http://user:pw@host", "http://host?x=1", "http://host#f", "http://ho st",
+            " http://host", "http://host\n", "http://host:port", "http://host:99999",
+            "http://:80", "javascript:alert(1)", "http://a\\b", "htt",
+        ] {
+            assert_eq!(base_url(input), Err(BAD_BASE_URL), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn builds_the_cancel_url() {
+        assert_eq!(
+            project_url("http://localhost:8000", "a1b2-c3", "cancel"),
+            "http://localhost:8000/api/deep-work/projects/a1b2-c3/cancel"
+        );
+    }
+
+    #[test]
+    fn ids_that_look_like_paths_stay_one_segment() {
+        let url = |id| project_url("http://h", id, "cancel");
+        assert_eq!(url("../approve"), "http://h/api/deep-work/projects/..%2Fapprove/cancel");
+        assert_eq!(url("a/b"), "http://h/api/deep-work/projects/a%2Fb/cancel");
+        assert_eq!(url("x?y#z"), "http://h/api/deep-work/projects/x%3Fy%23z/cancel");
+        assert_eq!(url("100%"), "http://h/api/deep-work/projects/100%25/cancel");
+        assert_eq!(url("é 1"), "http://h/api/deep-work/projects/%C3%A9%201/cancel");
+        assert_eq!(url("a.b_c~d"), "http://h/api/deep-work/projects/a.b_c~d/cancel");
+    }
+
+    #[test]
+    fn rejects_ids_that_cannot_name_a_project() {
+        for id in ["", "   ", "\t", ".", "..", "a\nb", "a\rb", "nul\0", "\u{7f}"] {
+            assert!(check_project_id(id).is_err(), "{id:?}");
+        }
+        assert!(check_project_id(&"x".repeat(MAX_ID_BYTES + 1)).is_err());
+        for id in ["a", "...", "../x", "项目", " padded ", &"x".repeat(MAX_ID_BYTES)] {
+            assert_eq!(check_project_id(id), Ok(()), "{id:?}");
+        }
+    }
+}
