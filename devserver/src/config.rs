@@ -1,0 +1,37 @@
+//! What the command line decides.
+
+use std::path::PathBuf;
+
+use axum::http::StatusCode;
+use serde::Serialize;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub token: String,
+    pub flavor: Flavor,
+    /// Dev-control routes that create projects and arm faults.
+    pub faults: bool,
+    pub rate_limit: bool,
+    pub www: Option<PathBuf>,
+    pub pkg: Option<PathBuf>,
+}
+
+/// Where the docs and the real server disagree, which one to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Flavor {
+    /// What the API page says: unknown project 404, cancel of a finished project 400.
+    Documented,
+    /// What the real server was seen doing: unknown project 400, cancel of a
+    /// finished project 200 with the project unchanged.
+    Lenient,
+}
+
+impl Flavor {
+    pub fn project_not_found_status(self) -> StatusCode {
+        match self {
+            Flavor::Documented => StatusCode::NOT_FOUND,
+            Flavor::Lenient => StatusCode::BAD_REQUEST,
+        }
+    }
+}

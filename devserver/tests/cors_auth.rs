@@ -1,0 +1,243 @@
+//! Bearer auth, CORS and the rate limiter, over real sockets.
+
+mod common;
+
+use common::{Reply, TestServer, ORIGIN};
+use deepwork_devserver::{Flavor, ProjectStatus};
+use serde_json::json;
+
+fn assert_cors(reply: &Reply, origin: &str) {
+    assert_eq!(
+        reply.header("access-control-allow-origin"),
+        Some(origin),
+        "{reply:?}"
+    );
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    assert_eq!(reply.header("vary"), Some("Origin"));
+}
+
+#[tokio::test]
+async fn missing_or_wrong_token_is_401_with_cors_headers() {
+    let server = TestServer::lenient().await;
+    let path = format!(
+        "/api/deep-work/projects/{}/cancel",
+        server.seeded(ProjectStatus::Executing)
+    );
+    let no_token = server.post(&path).no_auth().origin(ORIGIN).send().await;
+    let wrong_token = server
+        .post(&path)
+        .header("Authorization", "Bearer nope")
+        .origin(ORIGIN)
+        .send()
+        .await;
+    let wrong_scheme = server
+        .post(&path)
+        .header("Authorization", "Basic test-token")
+        .send()
+        .await;
+    for reply in [&no_token, &wrong_token, &wrong_scheme] {
+        assert_eq!(reply.status, 401);
+        assert_eq!(reply.json(), json!({"detail": "Unauthorized"}));
+    }
+    assert_cors(&no_token, ORIGIN);
+    assert_cors(&wrong_token, ORIGIN);
+    for path in ["/__dev/projects", "/__dev/stats"] {
+        assert_eq!(
+            server.get(path).no_auth().send().await.status,
+            401,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        server.plan(&server.seeded(ProjectStatus::Executing)).await["project"]["status"],
+        "executing"
+    );
+
+    let lowercase = server
+        .post(&path)
+        .header("Authorization", "bearer test-token")
+        .send()
+        .await;
+    assert_eq!(lowercase.status, 200, "the scheme is case-insensitive");
+}
+
+#[tokio::test]
+async fn preflight_from_an_allowed_origin_echoes_it() {
+    let server = TestServer::lenient().await;
+    let path = format!(
+        "/api/deep-work/projects/{}/cancel",
+        server.seeded(ProjectStatus::Executing)
+    );
+    for origin in [
+        "http://localhost:5173",
+        "https://127.0.0.1:8443",
+        "http://localhost",
+    ] {
+        let reply = server
+            .request("OPTIONS", &path)
+            .no_auth()
+            .origin(origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization,content-type",
+            )
+            .send()
+            .await;
+        assert_eq!(reply.status, 200, "{origin}");
+        assert_cors(&reply, origin);
+        assert_eq!(
+            reply.header("access-control-allow-headers"),
+            Some("authorization,content-type")
+        );
+        assert_eq!(
+            reply.header("access-control-allow-methods"),
+            Some("GET, POST, OPTIONS")
+        );
+        assert_eq!(reply.header("access-control-max-age"), Some("600"));
+    }
+    assert_eq!(
+        server.stats(&server.seeded(ProjectStatus::Executing)).await["cancel_requests"],
+        0
+    );
+}
+
+#[tokio::test]
+async fn preflight_from_another_origin_is_400() {
+    let server = TestServer::lenient().await;
+    for origin in ["http://example.com", "http://localhost.evil.com", "null"] {
+        let reply = server
+            .request("OPTIONS", "/api/deep-work/start")
+            .no_auth()
+            .origin(origin)
+            .header("Access-Control-Request-Method", "POST")
+            .send()
+            .await;
+        assert_eq!(reply.status, 400, "{origin}");
+        assert_eq!(reply.text(), "Disallowed CORS origin");
+        assert_eq!(reply.header("access-control-allow-origin"), None);
+    }
+}
+
+#[tokio::test]
+async fn every_answer_to_an_allowed_origin_carries_cors_headers() {
+    let server = TestServer::lenient().await;
+    let failing = server
+        .create(json!({"status": "executing", "fault": "server_500"}))
+        .await;
+    let paths = [
+        (
+            "POST",
+            format!(
+                "/api/deep-work/projects/{}/cancel",
+                server.seeded(ProjectStatus::Paused)
+            ),
+            200,
+        ),
+        (
+            "POST",
+            "/api/deep-work/projects/nope/cancel".to_owned(),
+            400,
+        ),
+        ("POST", "/api/nope".to_owned(), 404),
+        ("GET", "/api/deep-work/start".to_owned(), 405),
+        ("POST", "/api/deep-work/start/".to_owned(), 307),
+        ("POST", "/api/deep-work/start".to_owned(), 422),
+        (
+            "POST",
+            format!("/api/deep-work/projects/{failing}/cancel"),
+            500,
+        ),
+    ];
+    for (method, path, status) in paths {
+        let reply = server.request(method, &path).origin(ORIGIN).send().await;
+        assert_eq!(reply.status, status, "{method} {path}");
+        assert_cors(&reply, ORIGIN);
+        assert_eq!(
+            reply.header("access-control-expose-headers"),
+            None,
+            "lenient exposes nothing"
+        );
+    }
+    let foreign = server.cancel("nope").await;
+    assert_eq!(
+        foreign.header("access-control-allow-origin"),
+        None,
+        "no Origin, no CORS headers"
+    );
+    let evil = server
+        .post("/api/nope")
+        .origin("http://example.com")
+        .send()
+        .await;
+    assert_eq!(evil.status, 404);
+    assert_eq!(evil.header("access-control-allow-origin"), None);
+}
+
+#[tokio::test]
+async fn documented_flavor_exposes_retry_after() {
+    let server = TestServer::documented().await;
+    let limited = server
+        .create(json!({"status": "executing", "fault": "rate_limited"}))
+        .await;
+    let reply = server
+        .post(&format!("/api/deep-work/projects/{limited}/cancel"))
+        .origin(ORIGIN)
+        .send()
+        .await;
+    assert_eq!(reply.status, 429);
+    assert_cors(&reply, ORIGIN);
+    assert_eq!(
+        reply.header("access-control-expose-headers"),
+        Some("Retry-After")
+    );
+    assert_eq!(reply.header("retry-after"), Some("1"));
+}
+
+#[tokio::test]
+async fn rate_limit_allows_a_burst_of_thirty_then_answers_429() {
+    let mut config = common::config(Flavor::Lenient);
+    config.rate_limit = true;
+    let server = TestServer::start(config).await;
+    let path = format!(
+        "/api/deep-work/projects/{}/plan",
+        server.seeded(ProjectStatus::Executing)
+    );
+    let mut statuses = Vec::new();
+    let mut limited = None;
+    for _ in 0..40 {
+        let reply = server.get(&path).origin(ORIGIN).send().await;
+        statuses.push(reply.status);
+        if reply.status == 429 && limited.is_none() {
+            limited = Some(reply);
+        }
+    }
+    assert!(statuses[..30].iter().all(|s| *s == 200), "{statuses:?}");
+    let limited = limited.expect("40 requests in well under a second must hit the limit");
+    assert_eq!(limited.json(), json!({"detail": "Too many requests"}));
+    let retry_after: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!(retry_after >= 1);
+    assert_cors(&limited, ORIGIN);
+
+    let listing = server.get("/__dev/projects").send().await;
+    assert_eq!(listing.status, 200, "only /api/ is limited");
+    assert_eq!(
+        server.get("/__dev/stats").send().await.json()["api_requests"],
+        40
+    );
+}
+
+#[tokio::test]
+async fn without_the_flag_there_is_no_limit() {
+    let server = TestServer::lenient().await;
+    let path = format!(
+        "/api/deep-work/projects/{}/plan",
+        server.seeded(ProjectStatus::Executing)
+    );
+    for _ in 0..60 {
+        assert_eq!(server.get(&path).send().await.status, 200);
+    }
+}
