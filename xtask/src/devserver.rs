@@ -1,0 +1,81 @@
+//! Starting `deepwork-devserver` for the demo and the tests.
+
+use crate::package;
+use crate::process::{run_bounded, Result, BUILD_LIMIT};
+use crate::toolchain;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// A running devserver; stopped when dropped.
+pub struct Devserver {
+    child: Child,
+    pub base_url: String,
+    pub token: String,
+}
+
+impl Drop for Devserver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The cargo that runs this xtask: native builds use the caller's toolchain.
+pub fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// Builds the devserver binary and returns its path.
+pub fn build(root: &Path) -> Result<PathBuf> {
+    run_bounded(cargo().current_dir(root).args(["build", "--quiet", "-p", "deepwork-devserver"]), BUILD_LIMIT)?;
+    Ok(root.join("target/debug/deepwork-devserver"))
+}
+
+/// Starts the devserver with `args` and waits for its one-line JSON greeting.
+pub fn start(bin: &Path, args: &[String]) -> Result<Devserver> {
+    let mut child = Command::new(bin)
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+    let stdout = child.stdout.take().ok_or("devserver has no stdout")?;
+    // Read on a thread so that a server that never greets cannot hang us.
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
+    let mut server = Devserver { child, base_url: String::new(), token: String::new() };
+    let greeting: Value = serde_json::from_str(&line)
+        .map_err(|_| format!("devserver did not print its JSON line (got {line:?})"))?;
+    let field = |name: &str| greeting.get(name).and_then(Value::as_str).map(str::to_owned);
+    server.base_url = field("base_url").ok_or("devserver line has no base_url")?;
+    server.token = field("token").ok_or("devserver line has no token")?;
+    Ok(server)
+}
+
+/// `cargo xtask demo [devserver flags]`: build the package, serve it with the demo page
+/// and the API, and print the URL to open. Ctrl-C stops it.
+pub fn demo(root: &Path, flags: &[String]) -> Result {
+    let tools = toolchain::ensure(root)?;
+    let pkg = package::build(root, &tools, false)?;
+    let bin = build(root)?;
+    let mut args: Vec<String> = flags.to_vec();
+    if !args.iter().any(|a| a == "--addr") {
+        args.extend(["--addr".into(), "127.0.0.1:8000".into()]);
+    }
+    args.extend(["--www".into(), root.join("www").display().to_string()]);
+    args.extend(["--pkg".into(), pkg.display().to_string()]);
+    let mut server = start(&bin, &args)?;
+    // Printed on stdout, alone on its line, so a script can read it.
+    println!("{}/#token={}", server.base_url, server.token);
+    eprintln!("demo: open the URL above; the token is also in its fragment. Ctrl-C stops the server.");
+    let status = server.child.wait().map_err(|e| e.to_string())?;
+    Err(format!("devserver exited ({status})"))
+}

@@ -1,0 +1,39 @@
+//! `cargo xtask <command>`: the project's build automation, in plain Rust.
+//!
+//! - `setup`: install every tool the other commands need (idempotent, quick when done).
+//! - `build [--dev]`: build the npm package into pkg/.
+//! - `demo [--addr HOST:PORT]`: build, then serve the demo page and the API; prints the URL.
+//! - `test`: every test of the project, natively and in headless Chromium and Firefox.
+
+mod devserver;
+mod package;
+mod process;
+mod test;
+mod toolchain;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => toolchain::ensure(&root).map(drop),
+        Some("build") => toolchain::ensure(&root)
+            .and_then(|tools| package::build(&root, &tools, args.iter().any(|a| a == "--dev")))
+            .map(|pkg| eprintln!("built {}", pkg.display())),
+        Some("demo") => devserver::demo(&root, &args[1..]),
+        Some("test") => test::all(&root),
+        _ => Err("usage: cargo xtask <setup | build [--dev] | demo [--addr HOST:PORT] | test>".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

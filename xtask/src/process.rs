@@ -1,0 +1,68 @@
+//! Running child processes: every external step goes through here, so each one is
+//! echoed, checked and, where it may wait on the network, bounded in time.
+
+use std::ffi::OsStr;
+use std::path::Path;
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// Bound for a build that may first download crates: generous, but not forever.
+pub const BUILD_LIMIT: Duration = Duration::from_secs(30 * 60);
+
+/// Prints the command as a person would type it, so a failing step can be rerun by hand.
+pub fn describe(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for arg in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&arg.to_string_lossy());
+    }
+    s
+}
+
+/// Runs `cmd` to completion and fails unless it exits 0.
+pub fn run(cmd: &mut Command) -> Result {
+    eprintln!("$ {}", describe(cmd));
+    let status = cmd.status().map_err(|e| format!("cannot start `{}`: {e}", describe(cmd)))?;
+    check(cmd, status)
+}
+
+/// Runs `cmd`, killing it after `limit`: network steps here can hang instead of failing.
+pub fn run_bounded(cmd: &mut Command, limit: Duration) -> Result {
+    eprintln!("$ {}  (at most {}s)", describe(cmd), limit.as_secs());
+    let mut child = cmd.spawn().map_err(|e| format!("cannot start `{}`: {e}", describe(cmd)))?;
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            return check(cmd, status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("`{}` did not finish within {}s", describe(cmd), limit.as_secs()));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Runs `cmd` quietly and returns its trimmed stdout, or None when it cannot run or fails.
+pub fn output(program: impl AsRef<OsStr>, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).stderr(Stdio::null()).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// True when `path` exists and runs with `--version`.
+pub fn works(path: &Path) -> bool {
+    output(path, &["--version"]).is_some()
+}
+
+fn check(cmd: &Command, status: ExitStatus) -> Result {
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", describe(cmd)))
+    }
+}

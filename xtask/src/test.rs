@@ -1,0 +1,131 @@
+//! `cargo xtask test`: native tests, then the browser suites in headless Chromium and
+//! Firefox against two live devservers (one per flavor). Ends with one summary line.
+
+use crate::devserver::{self, Devserver};
+use crate::process::{describe, Result};
+use crate::toolchain::{self, Tools};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// Passed and failed counts of one suite.
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    passed: u32,
+    failed: u32,
+}
+
+pub fn all(root: &Path) -> Result {
+    let started = Instant::now();
+    let tools = toolchain::ensure(root)?;
+    let mut rows: Vec<(&str, Counts, bool)> = Vec::new();
+
+    let mut native = devserver::cargo();
+    native.current_dir(root).args(["test", "--workspace", "--no-fail-fast"]);
+    let (counts, ok) = run_counting(&mut native)?;
+    rows.push(("native (cargo test)", counts, ok));
+
+    let bin = devserver::build(root)?;
+    let documented = start_for_tests(&bin, "documented")?;
+    let lenient = start_for_tests(&bin, "lenient")?;
+    let suites = browser_suites(root)?;
+    for (name, flag) in [("chromium (wasm-pack test)", "--chrome"), ("firefox (wasm-pack test)", "--firefox")] {
+        // One run per suite: wasm-pack cannot pass --no-fail-fast, and every suite
+        // should run even when another fails.
+        let mut counts = Counts::default();
+        let mut ok = true;
+        for suite in &suites {
+            let mut cmd = browser_tests(&tools, root, flag, &documented, &lenient);
+            cmd.args([".", "--test", suite]);
+            let (suite_counts, suite_ok) = run_counting(&mut cmd)?;
+            counts.passed += suite_counts.passed;
+            counts.failed += suite_counts.failed;
+            ok &= suite_ok;
+        }
+        rows.push((name, counts, ok));
+    }
+
+    eprintln!("\n{:<28} {:>7} {:>7}", "suite", "passed", "failed");
+    let mut total = Counts::default();
+    let mut all_ok = true;
+    for (name, counts, ok) in &rows {
+        eprintln!("{name:<28} {:>7} {:>7}{}", counts.passed, counts.failed, if *ok { "" } else { "  (exit: failed)" });
+        total.passed += counts.passed;
+        total.failed += counts.failed;
+        all_ok &= *ok;
+    }
+    eprintln!("took {:.0}s", started.elapsed().as_secs_f64());
+    println!("{} passed, {} failed", total.passed, total.failed);
+    if all_ok && total.failed == 0 && total.passed > 0 {
+        Ok(())
+    } else {
+        Err("some tests failed".into())
+    }
+}
+
+fn start_for_tests(bin: &Path, flavor: &str) -> Result<Devserver> {
+    let args = ["--addr", "127.0.0.1:0", "--flavor", flavor, "--faults"].map(String::from);
+    devserver::start(bin, &args)
+}
+
+/// `wasm-pack test` in one browser. The servers' addresses reach the tests at compile
+/// time (`option_env!`), as in gloo-net's own browser tests.
+fn browser_tests(tools: &Tools, root: &Path, flag: &str, documented: &Devserver, lenient: &Devserver) -> Command {
+    let mut cmd = tools.wasm("wasm-pack");
+    cmd.current_dir(root)
+        .args(["test", "--headless", flag])
+        .env("DEEPWORK_DOCUMENTED_URL", &documented.base_url)
+        .env("DEEPWORK_DOCUMENTED_TOKEN", &documented.token)
+        .env("DEEPWORK_LENIENT_URL", &lenient.base_url)
+        .env("DEEPWORK_LENIENT_TOKEN", &lenient.token)
+        // The runner prefers GECKODRIVER over CHROMEDRIVER: set exactly one.
+        .env_remove("GECKODRIVER")
+        .env_remove("CHROMEDRIVER");
+    if flag == "--chrome" {
+        cmd.arg("--chromedriver").arg(&tools.chromedriver);
+    } else {
+        cmd.arg("--geckodriver").arg(&tools.geckodriver);
+    }
+    cmd
+}
+
+/// The browser suites: one per file in tests/.
+fn browser_suites(root: &Path) -> Result<Vec<String>> {
+    let entries = std::fs::read_dir(root.join("tests")).map_err(|e| e.to_string())?;
+    let mut suites: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".rs").map(str::to_owned))
+        .collect();
+    suites.sort();
+    Ok(suites)
+}
+
+/// Runs a test command, echoing its output, and adds up its `test result:` lines.
+fn run_counting(cmd: &mut Command) -> Result<(Counts, bool)> {
+    eprintln!("$ {}", describe(cmd));
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start `{}`: {e}", describe(cmd)))?;
+    let mut counts = Counts::default();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+            println!("{line}");
+            if let Some(result) = line.trim().strip_prefix("test result: ") {
+                counts.passed += number_before(result, " passed");
+                counts.failed += number_before(result, " failed");
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    Ok((counts, status.success()))
+}
+
+/// In "ok. 12 passed; 0 failed; …", the number before `label`.
+fn number_before(text: &str, label: &str) -> u32 {
+    text.split(';')
+        .find_map(|part| part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(label))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
