@@ -1,0 +1,165 @@
+//! Shared helpers of the browser suites: the two live devservers (their addresses
+//! arrive at compile time from `cargo xtask test`), the devserver's dev-control routes,
+//! and small accessors for JS values.
+#![allow(dead_code)] // each suite uses a different part of this module
+
+use js_sys::{Object, Promise, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Response;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch_with_init(url: &str, init: &JsValue) -> Promise;
+}
+
+/// One running devserver.
+pub struct Server {
+    pub url: &'static str,
+    pub token: &'static str,
+    /// The documented flavor answers as the API docs say; the lenient one as the real
+    /// server was observed to.
+    pub documented: bool,
+}
+
+fn required(value: Option<&'static str>, name: &str) -> &'static str {
+    match value {
+        Some(v) if !v.is_empty() => v,
+        _ => panic!("{name} is not set: run the browser suites through `cargo xtask test`"),
+    }
+}
+
+pub fn documented() -> Server {
+    Server {
+        url: required(option_env!("DEEPWORK_DOCUMENTED_URL"), "DEEPWORK_DOCUMENTED_URL"),
+        token: required(option_env!("DEEPWORK_DOCUMENTED_TOKEN"), "DEEPWORK_DOCUMENTED_TOKEN"),
+        documented: true,
+    }
+}
+
+pub fn lenient() -> Server {
+    Server {
+        url: required(option_env!("DEEPWORK_LENIENT_URL"), "DEEPWORK_LENIENT_URL"),
+        token: required(option_env!("DEEPWORK_LENIENT_TOKEN"), "DEEPWORK_LENIENT_TOKEN"),
+        documented: false,
+    }
+}
+
+pub fn both() -> [Server; 2] {
+    [documented(), lenient()]
+}
+
+/// The statuses a project can be cancelled from.
+pub const CANCELLABLE: [&str; 7] = ["draft", "planning", "awaiting_approval", "approved", "executing", "paused", "failed"];
+
+/// A plain JS object from key/value pairs.
+pub fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in pairs {
+        Reflect::set(&object, &JsValue::from_str(key), value).expect("set on a plain object");
+    }
+    object.into()
+}
+
+pub fn get(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+pub fn text(value: &JsValue, key: &str) -> Option<String> {
+    get(value, key).as_string()
+}
+
+pub fn number(value: &JsValue, key: &str) -> Option<f64> {
+    get(value, key).as_f64()
+}
+
+/// Calls a devserver route directly (not through the SDK) and returns its JSON.
+async fn dev(server: &Server, method: &str, path: &str, body: Option<JsValue>) -> JsValue {
+    let headers = obj(&[
+        ("Authorization", JsValue::from_str(&format!("Bearer {}", server.token))),
+        ("Content-Type", JsValue::from_str("application/json")),
+    ]);
+    let mut init = vec![("method", JsValue::from_str(method)), ("headers", headers)];
+    if let Some(body) = body {
+        init.push(("body", JSON::stringify(&body).expect("JSON body").into()));
+    }
+    let url = format!("{}{path}", server.url);
+    let response: Response = JsFuture::from(fetch_with_init(&url, &obj(&init)))
+        .await
+        .unwrap_or_else(|e| panic!("devserver at {url} unreachable: {e:?}"))
+        .unchecked_into();
+    assert!(response.ok(), "{method} {path} answered {}", response.status());
+    JsFuture::from(response.json().expect("json()")).await.expect("devserver JSON")
+}
+
+/// A fresh project in `status` (with tasks, as seeded), optionally with a fault or
+/// another shape: `extra` holds more fields of the dev route's body.
+pub async fn new_project_with(server: &Server, status: &str, extra: &[(&str, JsValue)]) -> String {
+    let mut spec = vec![("status", JsValue::from_str(status))];
+    spec.extend(extra.iter().cloned());
+    let created = dev(server, "POST", "/__dev/projects", Some(obj(&spec))).await;
+    text(&created, "id").expect("created project id")
+}
+
+pub async fn new_project(server: &Server, status: &str) -> String {
+    new_project_with(server, status, &[]).await
+}
+
+/// A fresh project whose cancel requests answer with `fault`.
+pub async fn faulty_project(server: &Server, fault: &str) -> String {
+    new_project_with(server, "executing", &[("fault", JsValue::from_str(fault))]).await
+}
+
+/// `GET …/plan` of a project: `{project, tasks, …}`.
+pub async fn plan(server: &Server, id: &str) -> JsValue {
+    dev(server, "GET", &format!("/api/deep-work/projects/{id}/plan"), None).await
+}
+
+/// How many cancel requests for `id` reached the server, and how many status changes
+/// into `cancelled` it made.
+pub async fn cancel_requests(server: &Server, id: &str) -> (f64, f64) {
+    let stats = dev(server, "GET", &format!("/__dev/projects/{id}/stats"), None).await;
+    (number(&stats, "cancel_requests").expect("cancel_requests"), number(&stats, "transitions").expect("transitions"))
+}
+
+/// How many requests reached the server's /api/ routes in all.
+pub async fn api_requests(server: &Server) -> f64 {
+    number(&dev(server, "GET", "/__dev/stats", None).await, "api_requests").expect("api_requests")
+}
+
+/// `cancelProject(id, server.token, {baseUrl: server.url, ...extra})` through the SDK.
+pub async fn cancel(server: &Server, id: &str, extra: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {
+    let mut options = vec![("baseUrl", JsValue::from_str(server.url))];
+    options.extend(extra.iter().cloned());
+    let promise = deepwork_client::cancel_project(id.into(), server.token.into(), obj(&options));
+    JsFuture::from(promise).await
+}
+
+/// Asserts that `result` failed with a DeepWorkError of `kind`, and returns the error.
+pub fn expect_error(result: Result<JsValue, JsValue>, kind: &str) -> JsValue {
+    let error = match result {
+        Ok(value) => panic!("expected a {kind} error, got {}", stringify(&value)),
+        Err(error) => error,
+    };
+    assert!(error.is_instance_of::<js_sys::Error>(), "not an Error: {error:?}");
+    assert_eq!(text(&error, "name").as_deref(), Some("DeepWorkError"));
+    assert_eq!(text(&error, "kind").as_deref(), Some(kind), "message: {:?}", text(&error, "message"));
+    error
+}
+
+pub fn stringify(value: &JsValue) -> String {
+    JSON::stringify(value).ok().and_then(|s| s.as_string()).unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// Waits until the server has seen `count` cancel requests for `id`: the point from
+/// which an abort or a timeout is known to hit a request in flight.
+pub async fn until_server_saw(server: &Server, id: &str, count: f64) {
+    for _ in 0..500 {
+        if cancel_requests(server, id).await.0 >= count {
+            return;
+        }
+    }
+    panic!("the server never saw {count} cancel request(s) for {id}");
+}
