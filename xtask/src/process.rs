@@ -2,7 +2,6 @@
 //! echoed, checked and, where it may wait on the network, bounded in time.
 
 use std::ffi::OsStr;
-use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -52,11 +51,6 @@ pub fn output(program: impl AsRef<OsStr>, args: &[&str]) -> Option<String> {
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
-
-/// True when `path` exists and runs with `--version`.
-pub fn works(path: &Path) -> bool {
-    output(path, &["--version"]).is_some()
 }
 
 fn check(cmd: &Command, status: ExitStatus) -> Result {
