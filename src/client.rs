@@ -6,6 +6,7 @@ use crate::error::{self, Error, ErrorKind};
 use crate::model;
 use crate::options::DEFAULT_TIMEOUT_MS;
 use crate::retry_after;
+use crate::text;
 use crate::transport::{self, Failure, Outgoing};
 use crate::url;
 use wasm_bindgen::JsValue;
@@ -78,7 +79,7 @@ fn failure(failure: Failure, timeout_ms: u32) -> Error<JsValue> {
         Failure::Aborted => Error::new(ErrorKind::Aborted, "The request was aborted through its AbortSignal"),
         Failure::Timeout => {
             let mut message = String::from("No answer from the server within ");
-            message.push_str(&timeout_ms.to_string());
+            text::push_decimal(&mut message, u64::from(timeout_ms));
             message.push_str(" ms; the request was aborted");
             Error::new(ErrorKind::Timeout, message)
         }

@@ -2,6 +2,7 @@
 //! `from_answer` is the one place that maps a non-2xx answer to an error.
 
 use crate::json::{Json, Kind};
+use crate::text;
 
 /// What went wrong. The strings are the `kind` values JS sees.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,10 +106,10 @@ impl<J> Error<J> {
 const REDACTED: &str = "[redacted]";
 
 fn redact(text: String, secret: &str) -> String {
-    if secret.is_empty() || !text.contains(secret) {
+    if secret.is_empty() || text::find(&text, secret).is_none() {
         text
     } else {
-        text.replace(secret, REDACTED)
+        text::replace_all(&text, secret, REDACTED)
     }
 }
 
@@ -142,7 +143,8 @@ pub fn from_answer<J: Json>(status: u16, body: Option<&J>, retry_after_ms: Optio
         500..=599 => ErrorKind::Server,
         _ => ErrorKind::Http,
     };
-    let mut message = status.to_string();
+    let mut message = String::new();
+    text::push_decimal(&mut message, u64::from(status));
     message.push(' ');
     match &detail {
         Detail::Text(text) => message.extend(text.chars().take(MESSAGE_DETAIL_CHARS)),
@@ -164,7 +166,8 @@ pub fn from_answer<J: Json>(status: u16, body: Option<&J>, retry_after_ms: Optio
 /// The status in "Cannot cancel project with status 'completed'" (any verb).
 fn refused_status(detail: &str) -> Option<String> {
     let rest = detail.strip_prefix("Cannot ")?;
-    let (_, quoted) = rest.split_once(" with status '")?;
+    const MARK: &str = " with status '";
+    let quoted = rest.get(text::find(rest, MARK)? + MARK.len()..)?;
     let status = quoted.strip_suffix('\'')?;
     (!status.is_empty() && !status.contains('\'')).then(|| status.to_owned())
 }
@@ -181,8 +184,11 @@ fn push_issues<J: Json>(message: &mut String, issues: &J, secret: &str) {
         }
         let loc = issue.member("loc").and_then(|l| l.elements()).unwrap_or_default();
         let parts: Vec<String> = loc.iter().filter_map(Json::string).collect();
+        for (n, part) in parts.iter().enumerate() {
+            message.push_str(if n == 0 { "" } else { "." });
+            message.push_str(part);
+        }
         if !parts.is_empty() {
-            message.push_str(&parts.join("."));
             message.push_str(": ");
         }
         let msg = issue.member("msg").and_then(|m| m.string()).unwrap_or_else(|| "invalid".into());

@@ -14,6 +14,7 @@ mod json;
 mod model;
 mod options;
 mod retry_after;
+mod text;
 mod transport;
 mod url;
 

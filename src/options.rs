@@ -35,8 +35,11 @@ pub fn read(value: &JsValue, allowed: &[&str]) -> Result<Options, Error<JsValue>
         if !allowed.contains(&name.as_str()) {
             let mut message = String::from("unknown option \"");
             message.extend(name.chars().take(64));
-            message.push_str("\"; expected one of: ");
-            message.push_str(&allowed.join(", "));
+            message.push_str("\"; expected one of:");
+            for option in allowed {
+                message.push(' ');
+                message.push_str(option);
+            }
             return Err(Error::invalid_argument(&message));
         }
         let item = Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);

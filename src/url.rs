@@ -20,8 +20,10 @@ pub fn base_url(input: &str) -> Result<String, &'static str> {
         return Err(BAD_BASE_URL);
     };
     let rest = input.get(scheme.len()..).ok_or(BAD_BASE_URL)?;
-    let forbidden = |c: char| c.is_whitespace() || c.is_control() || "@?#\\<>\"{}|^`".contains(c);
-    if rest.contains(forbidden) {
+    let forbidden = |c: char| {
+        c.is_whitespace() || c.is_control() || matches!(c, '@' | '?' | '#' | '\\' | '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`')
+    };
+    if rest.chars().any(forbidden) {
         return Err(BAD_BASE_URL);
     }
     let (authority, path) = match rest.find('/') {
@@ -33,17 +35,21 @@ pub fn base_url(input: &str) -> Result<String, &'static str> {
     }
     let mut url = String::from(scheme);
     url.push_str(authority);
-    url.push_str(path.trim_end_matches('/'));
+    let mut path = path;
+    while let Some(shorter) = path.strip_suffix('/') {
+        path = shorter;
+    }
+    url.push_str(path);
     Ok(url)
 }
 
 /// The port after the last ':' (outside an IPv6 literal's brackets) must be a number.
 fn valid_port(authority: &str) -> bool {
-    let after_host = authority.rsplit_once(']').map_or(authority, |(_, tail)| tail);
-    match after_host.rsplit_once(':') {
-        None => true,
-        Some((_, port)) => port.parse::<u16>().is_ok(),
+    fn after(text: &str, mark: u8) -> Option<&str> {
+        text.bytes().rposition(|b| b == mark).and_then(|at| text.get(at + 1..))
     }
+    let after_host = after(authority, b']').unwrap_or(authority);
+    after(after_host, b':').is_none_or(|port| port.parse::<u16>().is_ok())
 }
 
 /// Checks a project id before it goes into a URL.
@@ -54,7 +60,7 @@ pub fn check_project_id(id: &str) -> Result<(), &'static str> {
     if id.len() > MAX_ID_BYTES {
         return Err("projectId is too long (more than 1024 bytes)");
     }
-    if id.contains(char::is_control) {
+    if id.chars().any(char::is_control) {
         return Err("projectId must not contain control characters");
     }
     // URL parsers resolve "." and ".." (even percent-encoded) as dot segments, which
