@@ -3,7 +3,6 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, State};
-use axum::http::header::HOST;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
@@ -151,15 +150,11 @@ async fn cancel(
             )),
         },
         CancelAnswer::Faulted(fault, project) => {
-            let host = headers
-                .get(HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_owned);
             let request = FaultedRequest {
                 project,
                 connection,
                 uri,
-                host,
+                headers,
                 local_addr: state.local_addr,
                 shutdown: state.shutdown.clone(),
             };

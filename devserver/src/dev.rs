@@ -45,11 +45,19 @@ struct NewProject {
     fault_times: Option<u32>,
     #[serde(default)]
     fault_commits: bool,
+    /// How many projects to make with this spec (load tests want thousands).
+    #[serde(default)]
+    count: Option<u32>,
 }
 
+/// Enough for load tests, few enough to build in one request.
+const MAX_COUNT: u32 = 5000;
+
+/// `id` is the first of `ids`; callers that make one project read only `id`.
 #[derive(Serialize)]
 struct Created {
     id: String,
+    ids: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -74,13 +82,21 @@ async fn create_project(
             "fault_times must be at least 1 (or null for every request)".into(),
         ));
     }
+    let count = new.count.unwrap_or(1);
+    if !(1..=MAX_COUNT).contains(&count) {
+        return Err(invalid(format!("count must be between 1 and {MAX_COUNT}")));
+    }
     let fault = new.fault.map(|fault| ArmedFault {
         fault,
         times: new.fault_times,
         commits: new.fault_commits,
     });
-    let id = state.store.create(new.status, new.shape, fault);
-    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+    let ids: Vec<String> = (0..count)
+        .map(|_| state.store.create(new.status, new.shape, fault))
+        .collect();
+    // There is at least one: count was checked above.
+    let id = ids[0].clone();
+    Ok((StatusCode::CREATED, Json(Created { id, ids })).into_response())
 }
 
 async fn project_stats(

@@ -5,7 +5,7 @@ use std::any::Any;
 
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::FromRequestParts;
-use axum::http::header::RETRY_AFTER;
+use axum::http::header::{InvalidHeaderValue, RETRY_AFTER};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -64,12 +64,11 @@ impl ApiError {
         Self::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests")
     }
 
-    /// The answer with a `Retry-After` header, as 429 and 503 answers carry.
-    pub fn with_retry_after(self, seconds: u64) -> Response {
+    /// The answer with a `Retry-After` header (seconds or an HTTP-date), as 429
+    /// and 503 answers carry.
+    pub fn with_retry_after(self, value: impl Into<HeaderValue>) -> Response {
         let mut response = self.into_response();
-        response
-            .headers_mut()
-            .insert(RETRY_AFTER, HeaderValue::from(seconds));
+        response.headers_mut().insert(RETRY_AFTER, value.into());
         response
     }
 }
@@ -83,6 +82,13 @@ impl IntoResponse for ApiError {
 /// Serialising an answer can only fail through a bug; report it like the real server would.
 impl From<serde_json::Error> for ApiError {
     fn from(err: serde_json::Error) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string())
+    }
+}
+
+/// Header values made here are ASCII; only a bug can make one invalid.
+impl From<InvalidHeaderValue> for ApiError {
+    fn from(err: InvalidHeaderValue) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string())
     }
 }

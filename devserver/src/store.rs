@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -14,9 +15,10 @@ use crate::model::{self, Progress, Project, ProjectStatus, Task, TaskStatus};
 use crate::shape::{ProjectView, Shape};
 use crate::timestamp::Timestamp;
 
-#[derive(Default)]
 pub struct Store {
     state: Mutex<State>,
+    /// The zero of `cancel_request_ms`: the store is made when the server starts.
+    started: Instant,
 }
 
 #[derive(Default)]
@@ -33,6 +35,8 @@ struct Entry {
     tasks: Vec<Task>,
     shape: Shape,
     fault: Option<ArmedFault>,
+    /// How many cancel requests met the armed fault, let through or not.
+    fault_met: u64,
     stats: ProjectStats,
 }
 
@@ -46,9 +50,12 @@ pub struct ArmedFault {
     pub commits: bool,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ProjectStats {
     pub cancel_requests: u64,
+    /// When each of those requests arrived, in milliseconds since the server
+    /// started, so tests can check the delays a client leaves between retries.
+    pub cancel_request_ms: Vec<f64>,
     pub plan_requests: u64,
     pub transitions: u64,
 }
@@ -138,9 +145,14 @@ impl Entry {
         }
     }
 
-    /// Uses up one firing of the armed fault, if any.
+    /// Uses up one firing of the armed fault, if any, and if it does not let
+    /// this request through.
     fn take_fault(&mut self) -> Option<ArmedFault> {
         let armed = self.fault?;
+        self.fault_met += 1;
+        if armed.fault.lets_through(self.fault_met) {
+            return None;
+        }
         self.fault = match armed.times {
             None => Some(armed),
             Some(n) if n > 1 => Some(ArmedFault {
@@ -186,9 +198,19 @@ impl State {
             tasks,
             shape,
             fault,
+            fault_met: 0,
             stats: ProjectStats::default(),
         };
         self.projects.insert(entry.project.id.clone(), entry);
+    }
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self {
+            state: Mutex::default(),
+            started: Instant::now(),
+        }
     }
 }
 
@@ -305,20 +327,32 @@ impl Store {
 
     /// Counts one request to an `/api/` path, and the project call it makes, if any.
     pub fn record_api_request(&self, call: Option<(&str, CountedCall)>) {
+        // Read the clock before waiting for the lock: the time of arrival is wanted.
+        let arrived = self.started.elapsed();
         let mut state = self.lock();
         state.api_requests += 1;
         if let Some((id, call)) = call {
             if let Some(entry) = state.projects.get_mut(id) {
+                let stats = &mut entry.stats;
                 match call {
-                    CountedCall::Cancel => entry.stats.cancel_requests += 1,
-                    CountedCall::Plan => entry.stats.plan_requests += 1,
+                    CountedCall::Cancel => {
+                        stats.cancel_requests += 1;
+                        // Whole microseconds, so the JSON shows no float noise.
+                        stats
+                            .cancel_request_ms
+                            .push(arrived.as_micros() as f64 / 1000.0);
+                    }
+                    CountedCall::Plan => stats.plan_requests += 1,
                 }
             }
         }
     }
 
     pub fn project_stats(&self, id: &str) -> Option<ProjectStats> {
-        self.lock().projects.get(id).map(|entry| entry.stats)
+        self.lock()
+            .projects
+            .get(id)
+            .map(|entry| entry.stats.clone())
     }
 
     pub fn server_stats(&self) -> ServerStats {
@@ -338,6 +372,10 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::faults::{ErrorFault, SpecialFault};
+
+    const SERVER_500: Fault = Fault::Error(ErrorFault::Server500);
+    const RESET: Fault = Fault::Special(SpecialFault::Reset);
 
     fn project_in(store: &Store, status: ProjectStatus) -> String {
         store.create(status, Shape::Full, None)
@@ -463,14 +501,14 @@ mod tests {
     fn a_fault_fires_the_given_number_of_times_without_touching_state() {
         let store = Store::default();
         let fault = ArmedFault {
-            fault: Fault::Server500,
+            fault: SERVER_500,
             times: Some(2),
             commits: false,
         };
         let id = store.create(ProjectStatus::Executing, Shape::Full, Some(fault));
         for _ in 0..2 {
             match store.cancel(&id).unwrap() {
-                CancelAnswer::Faulted(Fault::Server500, view) => {
+                CancelAnswer::Faulted(SERVER_500, view) => {
                     assert_eq!(view.project.status, ProjectStatus::Executing)
                 }
                 other => panic!("expected the fault, got {other:?}"),
@@ -484,14 +522,14 @@ mod tests {
     fn a_committing_fault_cancels_first() {
         let store = Store::default();
         let fault = ArmedFault {
-            fault: Fault::Reset,
+            fault: RESET,
             times: None,
             commits: true,
         };
         let id = store.create(ProjectStatus::Paused, Shape::Full, Some(fault));
         for expected_transitions in [1, 1] {
             match store.cancel(&id).unwrap() {
-                CancelAnswer::Faulted(Fault::Reset, view) => {
+                CancelAnswer::Faulted(RESET, view) => {
                     assert_eq!(view.project.status, ProjectStatus::Cancelled)
                 }
                 other => panic!("expected the fault, got {other:?}"),
@@ -501,6 +539,37 @@ mod tests {
                 expected_transitions
             );
         }
+    }
+
+    #[test]
+    fn flaky_faults_every_other_request_and_counts_only_those() {
+        let store = Store::default();
+        let flaky = Fault::Special(SpecialFault::Flaky);
+        let fault = ArmedFault {
+            fault: flaky,
+            times: Some(2),
+            commits: false,
+        };
+        let id = store.create(ProjectStatus::Executing, Shape::Full, Some(fault));
+        let answers: Vec<&str> = (0..6)
+            .map(|_| match store.cancel(&id).unwrap() {
+                CancelAnswer::Faulted(fault, _) if fault == flaky => "fault",
+                CancelAnswer::Cancelled(_) => "cancelled",
+                CancelAnswer::AlreadyFinished(_) => "finished",
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            answers,
+            [
+                "fault",
+                "cancelled",
+                "fault",
+                "finished",
+                "finished",
+                "finished"
+            ]
+        );
     }
 
     #[test]
@@ -529,6 +598,8 @@ mod tests {
         store.record_api_request(None);
         let stats = store.project_stats(&id).unwrap();
         assert_eq!((stats.cancel_requests, stats.plan_requests), (1, 1));
+        assert_eq!(stats.cancel_request_ms.len(), 1);
+        assert!(stats.cancel_request_ms[0] <= store.started.elapsed().as_secs_f64() * 1000.0);
         assert_eq!(store.server_stats().api_requests, 4);
     }
 }

@@ -1,9 +1,10 @@
-//! Timestamps written the way the real (Python) server writes them.
+//! Timestamps as the server writes them: in bodies the way the real (Python)
+//! server does, in headers as HTTP-dates.
 
 use std::fmt;
 
 use serde::{Serialize, Serializer};
-use time::{Duration, OffsetDateTime};
+use time::{Duration, OffsetDateTime, UtcOffset};
 
 /// A UTC instant with microsecond precision, displayed like Python's
 /// `datetime.isoformat()`: `2024-01-15T14:00:00.402810+00:00`, and with no
@@ -19,7 +20,7 @@ impl Timestamp {
 
     /// Python datetimes stop at microseconds; drop the nanoseconds below that.
     pub fn from_datetime(datetime: OffsetDateTime) -> Self {
-        let utc = datetime.to_offset(time::UtcOffset::UTC);
+        let utc = datetime.to_offset(UtcOffset::UTC);
         let truncated = utc
             .replace_nanosecond(utc.microsecond() * 1_000)
             .unwrap_or(utc);
@@ -34,6 +35,25 @@ impl Timestamp {
     pub fn whole_second(self) -> Self {
         Self(self.0.replace_nanosecond(0).unwrap_or(self.0))
     }
+}
+
+/// An HTTP-date in its preferred IMF-fixdate form (RFC 9110, 5.6.7):
+/// `Sun, 06 Nov 1994 08:49:37 GMT`, whole seconds, always in GMT.
+pub fn http_date(at: OffsetDateTime) -> String {
+    let t = at.to_offset(UtcOffset::UTC);
+    // The English names, cut to three letters: `Sunday` -> `Sun`, `November` -> `Nov`.
+    let weekday = t.weekday().to_string();
+    let month = t.month().to_string();
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        &weekday[..3],
+        t.day(),
+        &month[..3],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 impl fmt::Display for Timestamp {
@@ -90,6 +110,18 @@ mod tests {
         let t = Timestamp::from_datetime(datetime!(2024-01-15 16:00:00.123456789 +02:00));
         assert_eq!(t.to_string(), "2024-01-15T14:00:00.123456+00:00");
         assert_eq!(t.whole_second().to_string(), "2024-01-15T14:00:00+00:00");
+    }
+
+    #[test]
+    fn http_dates_are_imf_fixdates_in_gmt() {
+        assert_eq!(
+            http_date(datetime!(1994-11-06 08:49:37 UTC)),
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
+        assert_eq!(
+            http_date(datetime!(2025-03-01 00:59:05.999 +01:00)),
+            "Fri, 28 Feb 2025 23:59:05 GMT"
+        );
     }
 
     #[test]

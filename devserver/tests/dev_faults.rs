@@ -2,11 +2,12 @@
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use common::{keys, Ending, Reply, TestServer, PATIENCE, PROJECT_FIELDS};
+use common::{keys, Ending, Reply, TestServer, ORIGIN, PATIENCE, PROJECT_FIELDS};
 use deepwork_devserver::{Flavor, ProjectStatus};
 use serde_json::{json, Value};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 /// Long enough to be sure that an answer that should not come does not come.
 const SILENCE: Duration = Duration::from_millis(300);
@@ -25,6 +26,22 @@ async fn faulted(server: &TestServer, fault: &str) -> (String, Reply) {
 
 async fn status_of(server: &TestServer, id: &str) -> Value {
     server.plan(id).await["project"]["status"].clone()
+}
+
+/// A project's counters: its stats without `cancel_request_ms`, once that list
+/// has been checked to hold one time per counted cancel request.
+async fn counters(server: &TestServer, id: &str) -> Value {
+    let mut stats = server.stats(id).await;
+    let times = stats
+        .as_object_mut()
+        .and_then(|stats| stats.remove("cancel_request_ms"))
+        .unwrap_or_else(|| panic!("no cancel_request_ms"));
+    assert_eq!(
+        times.as_array().map(Vec::len),
+        stats["cancel_requests"].as_u64().map(|n| n as usize),
+        "{times}"
+    );
+    stats
 }
 
 #[tokio::test]
@@ -78,36 +95,237 @@ async fn faults_with_a_complete_answer() {
     );
     assert_eq!(reply.json()["project"]["status"], "executing");
 
-    let (_, reply) = faulted(&server, "rate_limited").await;
-    assert_eq!(
-        (reply.status, reply.header("retry-after")),
-        (429, Some("1"))
-    );
-    assert_eq!(reply.json(), json!({"detail": "Too many requests"}));
-
-    let (_, reply) = faulted(&server, "service_unavailable").await;
-    assert_eq!(
-        (reply.status, reply.header("retry-after")),
-        (503, Some("1"))
-    );
-    assert_eq!(
-        reply.json(),
-        json!({"detail": "Service temporarily unavailable"})
-    );
-
     let (_, reply) = faulted(&server, "validation_422").await;
     assert_eq!(reply.status, 422);
     assert_eq!(
         reply.json(),
         json!({"detail": [{"loc": ["path", "project_id"], "msg": "value is not a valid uuid", "type": "type_error.uuid"}]})
     );
+}
 
-    let (_, reply) = faulted(&server, "server_500").await;
-    assert_eq!(reply.status, 500);
-    assert_eq!(
-        reply.json(),
-        json!({"detail": "Internal error: database unavailable"})
+/// The faults that are only an error answer: name, status, detail, `Retry-After`.
+const ERROR_FAULTS: [(&str, u16, &str, Option<&str>); 11] = [
+    ("bad_request_400", 400, "Malformed request", None),
+    ("forbidden_403", 403, "Forbidden", None),
+    ("request_timeout_408", 408, "Request timeout", None),
+    (
+        "conflict_409",
+        409,
+        "Cannot cancel project with status 'planning'",
+        None,
+    ),
+    ("teapot_418", 418, "I'm a teapot", None),
+    ("rate_limited", 429, "Too many requests", Some("1")),
+    ("rate_limited_long", 429, "Too many requests", Some("120")),
+    (
+        "server_500",
+        500,
+        "Internal error: database unavailable",
+        None,
+    ),
+    (
+        "server_500_retry_after",
+        500,
+        "Internal error: try again",
+        Some("1"),
+    ),
+    (
+        "service_unavailable",
+        503,
+        "Service temporarily unavailable",
+        Some("1"),
+    ),
+    ("gateway_timeout_504", 504, "Gateway timeout", None),
+];
+
+#[tokio::test]
+async fn error_faults_answer_with_their_status_detail_and_retry_after() {
+    for flavor in [Flavor::Lenient, Flavor::Documented] {
+        let server = TestServer::start(common::config(flavor)).await;
+        for (fault, status, detail, retry_after) in ERROR_FAULTS {
+            let id = server
+                .create(json!({"status": "executing", "fault": fault}))
+                .await;
+            let reply = server.post(&cancel_path(&id)).origin(ORIGIN).send().await;
+            let context = format!("{fault} ({flavor:?})");
+            assert_eq!(reply.status, status, "{context}");
+            assert_eq!(reply.json(), json!({ "detail": detail }), "{context}");
+            assert_eq!(reply.header("retry-after"), retry_after, "{context}");
+            assert_eq!(
+                reply.header("access-control-allow-origin"),
+                Some(ORIGIN),
+                "{context}"
+            );
+            let exposed = (flavor == Flavor::Documented).then_some("Retry-After");
+            assert_eq!(
+                reply.header("access-control-expose-headers"),
+                exposed,
+                "{context}"
+            );
+            assert_eq!(status_of(&server, &id).await, "executing", "{context}");
+        }
+    }
+}
+
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) strictly, weekday included.
+fn parse_imf_fixdate(text: &str) -> Option<OffsetDateTime> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (weekday, rest) = text.split_once(", ")?;
+    let [day, month, year, clock, "GMT"] = rest.split(' ').collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let [hour, minute, second] = clock.split(':').collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let two_digits = [day, hour, minute, second].iter().all(|n| n.len() == 2);
+    if !two_digits || year.len() != 4 {
+        return None;
+    }
+    let month = MONTHS.iter().position(|m| *m == month)? as u8 + 1;
+    let date = Date::from_calendar_date(
+        year.parse().ok()?,
+        Month::try_from(month).ok()?,
+        day.parse().ok()?,
+    )
+    .ok()?;
+    let time = Time::from_hms(
+        hour.parse().ok()?,
+        minute.parse().ok()?,
+        second.parse().ok()?,
+    )
+    .ok()?;
+    let at = PrimitiveDateTime::new(date, time).assume_utc();
+    at.weekday().to_string().starts_with(weekday).then_some(at)
+}
+
+#[tokio::test]
+async fn rate_limited_date_gives_an_http_date_two_seconds_ahead() {
+    let server = TestServer::documented().await;
+    let before = OffsetDateTime::now_utc().unix_timestamp();
+    let (_, reply) = faulted(&server, "rate_limited_date").await;
+    let after = OffsetDateTime::now_utc().unix_timestamp();
+    assert_eq!(reply.status, 429);
+    assert_eq!(reply.json(), json!({"detail": "Too many requests"}));
+    let header = reply.header("retry-after").unwrap_or_default();
+    let date = parse_imf_fixdate(header)
+        .unwrap_or_else(|| panic!("not an IMF-fixdate: {header:?}"))
+        .unix_timestamp();
+    // Two seconds after the server's now, which lies between ours before and after.
+    assert!(
+        (before + 2..=after + 2).contains(&date),
+        "{header} is not 2 s after {before}..={after}"
     );
+}
+
+#[tokio::test]
+async fn echo_token_401_quotes_the_bearer_token() {
+    const SECRET: &str = "sk-live_4f9a/+=.~Zq";
+    let mut config = common::config(Flavor::Lenient);
+    config.token = SECRET.to_owned();
+    let server = TestServer::start(config).await;
+    let created = server
+        .post("/__dev/projects")
+        .header("Authorization", &format!("Bearer {SECRET}"))
+        .json(&json!({"status": "executing", "fault": "echo_token_401", "fault_times": 1}))
+        .send()
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let cancel = |token: &str| {
+        server
+            .post(&cancel_path(&id))
+            .header("Authorization", &format!("Bearer {token}"))
+            .origin(ORIGIN)
+            .send()
+    };
+
+    // A wrong token never reaches the fault: the usual 401, and the fault stays armed.
+    let wrong = cancel("nope").await;
+    assert_eq!((wrong.status, wrong.detail()), (401, json!("Unauthorized")));
+
+    let echoed = cancel(SECRET).await;
+    assert_eq!(echoed.status, 401);
+    assert_eq!(
+        echoed.json(),
+        json!({ "detail": format!("Invalid token: {SECRET}") })
+    );
+    assert_eq!(echoed.header("access-control-allow-origin"), Some(ORIGIN));
+
+    let after = cancel(SECRET).await;
+    assert_eq!(after.json()["project"]["status"], "cancelled");
+}
+
+/// Sends one cancel and says whether it was reset (`true`) or answered 200 (`false`).
+async fn reset_or_ok(server: &TestServer, id: &str) -> bool {
+    let (bytes, ending) = server.post(&cancel_path(id)).send_raw(PATIENCE).await;
+    if ending == Ending::Reset {
+        assert!(bytes.is_empty(), "a reset sends nothing first");
+        return true;
+    }
+    let reply = Reply::parse(&bytes);
+    assert_eq!(
+        (ending, reply.status),
+        (Ending::Closed, 200),
+        "{}",
+        reply.text()
+    );
+    false
+}
+
+/// Sends `count` cancels one after the other: for each, whether it was reset.
+async fn resets(server: &TestServer, id: &str, count: usize) -> Vec<bool> {
+    let mut pattern = Vec::new();
+    for _ in 0..count {
+        pattern.push(reset_or_ok(server, id).await);
+    }
+    pattern
+}
+
+#[tokio::test]
+async fn flaky_resets_every_other_cancel() {
+    let server = TestServer::lenient().await;
+    let id = server
+        .create(json!({"status": "executing", "fault": "flaky"}))
+        .await;
+    assert_eq!(resets(&server, &id, 1).await, [true]);
+    assert_eq!(status_of(&server, &id).await, "executing", "not committed");
+    assert_eq!(
+        resets(&server, &id, 7).await,
+        [false, true, false, true, false, true, false]
+    );
+    assert_eq!(status_of(&server, &id).await, "cancelled");
+    assert_eq!(
+        counters(&server, &id).await,
+        json!({"cancel_requests": 8, "plan_requests": 2, "transitions": 1})
+    );
+}
+
+#[tokio::test]
+async fn flaky_honours_fault_times_and_fault_commits() {
+    let server = TestServer::lenient().await;
+    let twice = server
+        .create(json!({"status": "executing", "fault": "flaky", "fault_times": 2}))
+        .await;
+    assert_eq!(
+        resets(&server, &twice, 6).await,
+        [true, false, true, false, false, false],
+        "only faulted requests use up fault_times"
+    );
+
+    let committing = server
+        .create(json!({"status": "executing", "fault": "flaky", "fault_commits": true}))
+        .await;
+    assert!(reset_or_ok(&server, &committing).await);
+    assert_eq!(
+        status_of(&server, &committing).await,
+        "cancelled",
+        "the answer was lost, the cancel was not"
+    );
+    assert!(!reset_or_ok(&server, &committing).await);
+    assert!(reset_or_ok(&server, &committing).await);
+    assert_eq!(counters(&server, &committing).await["transitions"], 1);
 }
 
 #[tokio::test]
@@ -209,7 +427,7 @@ async fn fault_times_limits_how_often_a_fault_fires() {
         assert_eq!(server.cancel(&always).await.status, 502);
     }
     assert_eq!(
-        server.stats(&always).await,
+        counters(&server, &always).await,
         json!({"cancel_requests": 5, "plan_requests": 0, "transitions": 0})
     );
 }
@@ -301,6 +519,10 @@ async fn create_rejects_bad_bodies() {
         json!({"status": "draft", "fault": "meteor"}),
         json!({"status": "draft", "fault": "hang", "fault_times": 0}),
         json!({"status": "draft", "colour": "red"}),
+        json!({"status": "draft", "count": 0}),
+        json!({"status": "draft", "count": 5001}),
+        json!({"status": "draft", "count": -1}),
+        json!({"status": "draft", "count": "3"}),
     ] {
         let reply = server.post("/__dev/projects").json(&body).send().await;
         assert_eq!(reply.status, 422, "{body}");
@@ -335,7 +557,7 @@ async fn counters_see_every_request() {
     server.request("OPTIONS", &path).send().await; // 405, but OPTIONS is never counted
 
     assert_eq!(
-        server.stats(&id).await,
+        counters(&server, &id).await,
         json!({"cancel_requests": 3, "plan_requests": 1, "transitions": 1})
     );
     assert_eq!(
@@ -347,6 +569,105 @@ async fn counters_see_every_request() {
         (unknown.status, unknown.detail()),
         (404, json!("Project not found: nope"))
     );
+}
+
+/// Milliseconds between two instants, as the stats write them.
+fn ms(from: Instant, to: Instant) -> f64 {
+    to.duration_since(from).as_secs_f64() * 1000.0
+}
+
+#[tokio::test]
+async fn cancel_request_ms_records_when_each_cancel_arrived() {
+    // Rounding slack: the server writes whole microseconds.
+    const SLACK: f64 = 0.001;
+    const GAP: Duration = Duration::from_millis(150);
+    let before_start = Instant::now();
+    let server = TestServer::lenient().await;
+    let started = Instant::now();
+    let id = server.seeded(ProjectStatus::Executing);
+    let path = cancel_path(&id);
+    assert_eq!(server.stats(&id).await["cancel_request_ms"], json!([]));
+
+    let sent_first = Instant::now();
+    server.post(&path).no_auth().send().await; // 401: still counted and timed
+    let answered_first = Instant::now();
+    // Not a cancel: not timed.
+    server.plan(&id).await;
+    // The delay under test, like the one a client leaves before a retry.
+    tokio::time::sleep(GAP).await;
+    let sent_second = Instant::now();
+    server.cancel(&id).await;
+    let answered_second = Instant::now();
+
+    let stats = server.stats(&id).await;
+    let times: Vec<f64> = stats["cancel_request_ms"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{stats}"))
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    let [first, second] = times[..] else {
+        panic!("expected two times: {stats}");
+    };
+    // Since the server started, which was between before_start and started.
+    assert!(first >= ms(started, sent_first) - SLACK, "{stats}");
+    assert!(first <= ms(before_start, answered_first) + SLACK, "{stats}");
+    let gap = second - first;
+    assert!(gap >= ms(answered_first, sent_second) - SLACK, "{stats}");
+    assert!(gap <= ms(sent_first, answered_second) + SLACK, "{stats}");
+    assert!(gap >= GAP.as_secs_f64() * 1000.0 - SLACK, "{stats}");
+}
+
+/// Creates projects from `spec` and returns `ids`, checked against `id`.
+async fn create_many(server: &TestServer, spec: Value) -> Vec<String> {
+    let reply = server.post("/__dev/projects").json(&spec).send().await;
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let created = reply.json();
+    let ids: Vec<String> = created["ids"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no ids: {created}"))
+        .iter()
+        .filter_map(|id| id.as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(keys(&created), ["id", "ids"]);
+    assert_eq!(created["id"].as_str(), ids.first().map(String::as_str));
+    ids
+}
+
+fn listed_ids(listing: &Value) -> Vec<String> {
+    listing["projects"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|project| project["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn count_creates_that_many_projects_with_one_spec() {
+    let server = TestServer::lenient().await;
+    let ids = create_many(
+        &server,
+        json!({"status": "paused", "fault": "server_500", "fault_times": 1, "count": 3}),
+    )
+    .await;
+    assert_eq!(ids.len(), 3);
+    let listing = server.get("/__dev/projects").send().await.json();
+    assert_eq!(listed_ids(&listing)[9..], ids, "new, distinct, in order");
+    for id in &ids {
+        assert_eq!(status_of(&server, id).await, "paused");
+        assert_eq!(server.cancel(id).await.status, 500, "each has its fault");
+        assert_eq!(server.cancel(id).await.status, 200);
+    }
+
+    let one = create_many(&server, json!({"status": "draft"})).await;
+    assert_eq!(one.len(), 1, "without count, one project");
+
+    let most = create_many(&server, json!({"status": "executing", "count": 5000})).await;
+    let listing = server.get("/__dev/projects").send().await.json();
+    let listed = listed_ids(&listing);
+    assert_eq!(listed.len(), 9 + 3 + 1 + 5000);
+    assert_eq!(listed[13..], most, "new, distinct, in order");
 }
 
 #[tokio::test]
@@ -407,7 +728,7 @@ async fn concurrent_cancels_make_exactly_one_transition() {
         "one cancel, one completed_at"
     );
     assert_eq!(
-        server.stats(&id).await,
+        counters(&server, &id).await,
         json!({"cancel_requests": 200, "plan_requests": 0, "transitions": 1})
     );
     assert_eq!(
