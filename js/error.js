@@ -20,6 +20,7 @@ export class DeepWorkError extends Error {
     this.projectId = fields.projectId;
     this.currentStatus = fields.currentStatus;
     this.retryAfterMs = fields.retryAfterMs;
+    this.attempts = fields.attempts ?? 0;
     Object.defineProperty(this, BRAND, { value: true });
   }
 }
@@ -36,6 +37,6 @@ export function isDeepWorkError(value) {
 
 // Called from Rust with positional arguments (cheaper across the boundary than an
 // object); `undefined` marks an absent field.
-export function createError(kind, message, status, detail, projectId, currentStatus, retryAfterMs, cause) {
-  return new DeepWorkError(kind, message, { status, detail, projectId, currentStatus, retryAfterMs, cause });
+export function createError(kind, message, status, detail, projectId, currentStatus, retryAfterMs, attempts, cause) {
+  return new DeepWorkError(kind, message, { status, detail, projectId, currentStatus, retryAfterMs, attempts, cause });
 }

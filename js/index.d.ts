@@ -8,6 +8,7 @@ export type {
   Project,
   ProjectStatus,
   RequestOptions,
+  RetryOptions,
   ValidationIssue,
 } from './deepwork_client.js';
 
@@ -18,6 +19,7 @@ export interface DeepWorkErrorFields {
   projectId?: string;
   currentStatus?: string;
   retryAfterMs?: number;
+  attempts?: number;
   cause?: unknown;
 }
 
@@ -40,6 +42,8 @@ export declare class DeepWorkError extends Error {
   readonly currentStatus: string | undefined;
   /** For `rate_limited` and 5xx: how long the server asked to wait, when it said so and CORS lets the page read it. */
   readonly retryAfterMs: number | undefined;
+  /** How many requests the call sent, retries included (0: it failed before sending any). */
+  readonly attempts: number;
 }
 
 /** True for a DeepWorkError, also one from another realm or another copy of the package. */

@@ -1,7 +1,7 @@
 //! The JS surface: a thin `#[wasm_bindgen]` layer that converts arguments, calls the
 //! plain-Rust client and turns every `Error` into a `DeepWorkError`.
 
-use crate::client::{self, Call, Settings};
+use crate::client::{self, Call, Limits, Settings};
 use crate::error::{Detail, Error};
 use crate::options;
 use js_sys::Promise;
@@ -21,6 +21,7 @@ extern "C" {
         project_id: Option<String>,
         current_status: Option<String>,
         retry_after_ms: Option<f64>,
+        attempts: u32,
         cause: JsValue,
     ) -> JsValue;
 }
@@ -40,6 +41,7 @@ fn to_js(error: Error<JsValue>) -> JsValue {
         error.project_id,
         error.current_status,
         error.retry_after_ms.map(|ms| ms as f64),
+        error.attempts,
         error.cause.unwrap_or(JsValue::UNDEFINED),
     )
 }
@@ -92,12 +94,27 @@ export interface ValidationIssue {
   type: string;
 }
 
-/** Options of a single call. */
-export interface RequestOptions {
-  /** Aborts the request; the promise then rejects with kind `aborted`. */
-  signal?: AbortSignal;
-  /** Milliseconds before the request is aborted with kind `timeout` (default 30000). */
+/** How long and how often a call may try. */
+export interface RetryOptions {
+  /**
+   * Milliseconds for the whole call, retries and the waits between them included
+   * (default 30000). When it runs out the request is aborted and the call rejects
+   * with kind `timeout`.
+   */
   timeoutMs?: number;
+  /** Milliseconds for one attempt before it is aborted and retried (default: as long as `timeoutMs` leaves). */
+  attemptTimeoutMs?: number;
+  /**
+   * Retries after the first attempt, 0 to 10 (default 2). Only what is safe is retried:
+   * no answer, 408, 429, 502, 503, 504, and a 500 that sent `Retry-After`.
+   */
+  maxRetries?: number;
+}
+
+/** Options of a single call. */
+export interface RequestOptions extends RetryOptions {
+  /** Aborts the request (and any retry); the promise then rejects with kind `aborted`. */
+  signal?: AbortSignal;
 }
 
 /** Options of the {@link cancelProject} function. */
@@ -106,28 +123,36 @@ export interface CancelProjectOptions extends RequestOptions {
   baseUrl?: string;
 }
 
-/** Options of a {@link DeepWorkClient}. */
-export interface ClientOptions {
+/** Options of a {@link DeepWorkClient}; its retry options are the defaults of each call. */
+export interface ClientOptions extends RetryOptions {
   /** The bearer token. It is only ever sent in the Authorization header to `baseUrl`. */
   token: string;
   /** The server, e.g. `https://agents.example.com` (default `http://localhost:8000`). */
   baseUrl?: string;
-  /** Default for each call's `timeoutMs` (default 30000). */
-  timeoutMs?: number;
 }
 "#;
 
 /// Keys each options object may carry.
-const CALL_KEYS: [&str; 3] = ["baseUrl", "signal", "timeoutMs"];
-const CLIENT_KEYS: [&str; 3] = ["token", "baseUrl", "timeoutMs"];
-const METHOD_KEYS: [&str; 2] = ["signal", "timeoutMs"];
+const CALL_KEYS: [&str; 5] = ["baseUrl", "signal", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
+const CLIENT_KEYS: [&str; 5] = ["token", "baseUrl", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
+const METHOD_KEYS: [&str; 4] = ["signal", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
+
+fn limits(options: &options::Options) -> Limits {
+    Limits {
+        timeout_ms: options.timeout_ms,
+        attempt_timeout_ms: options.attempt_timeout_ms,
+        max_retries: options.max_retries,
+    }
+}
 
 /// Cancels a Deep Work project: running tasks stop, pending tasks are skipped, done
 /// tasks stay done, and the project becomes `cancelled` for good.
 ///
 /// Resolves with the cancelled project (or the project as it is, when the server says
 /// it had already completed). Rejects with a `DeepWorkError`; bad arguments reject with
-/// kind `invalid_argument` before any request is made.
+/// kind `invalid_argument` before any request is made. Lost answers and busy servers
+/// are retried (see `RetryOptions`); a retry that finds the project already cancelled
+/// by the lost attempt resolves with it.
 #[wasm_bindgen(js_name = cancelProject, unchecked_return_type = "Promise<Project>")]
 pub fn cancel_project(
     #[wasm_bindgen(js_name = projectId, unchecked_param_type = "string")] project_id: JsValue,
@@ -139,8 +164,9 @@ pub fn cancel_project(
         let id = id_string(&project_id)?;
         let token = options::string(&token, "token must be a string").map_err(to_js)?;
         let options = options::read(&options, &CALL_KEYS).map_err(|e| to_js(e.for_project(&id)))?;
-        let settings = Settings::new(&token, options.base_url.as_deref(), None).map_err(|e| to_js(e.for_project(&id)))?;
-        let call = Call { signal: options.signal.as_ref(), timeout_ms: options.timeout_ms };
+        let settings =
+            Settings::new(&token, options.base_url.as_deref(), Limits::default()).map_err(|e| to_js(e.for_project(&id)))?;
+        let call = Call { signal: options.signal.as_ref(), limits: limits(&options) };
         client::cancel_project(&settings, &id, call).await.map_err(to_js)
     })
 }
@@ -161,9 +187,9 @@ impl DeepWorkClient {
     /// `invalid_argument` when they are wrong. Makes no request.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue) -> Result<DeepWorkClient, JsValue> {
-        let options = options::read(&options, &CLIENT_KEYS).map_err(to_js)?;
-        let token = options.token.unwrap_or_default();
-        let settings = Settings::new(&token, options.base_url.as_deref(), options.timeout_ms).map_err(to_js)?;
+        let mut options = options::read(&options, &CLIENT_KEYS).map_err(to_js)?;
+        let token = options.token.take().unwrap_or_default();
+        let settings = Settings::new(&token, options.base_url.as_deref(), limits(&options)).map_err(to_js)?;
         Ok(Self { settings: Rc::new(settings) })
     }
 
@@ -178,7 +204,7 @@ impl DeepWorkClient {
         future_to_promise(async move {
             let id = id_string(&project_id)?;
             let options = options::read(&options, &METHOD_KEYS).map_err(|e| to_js(e.for_project(&id)))?;
-            let call = Call { signal: options.signal.as_ref(), timeout_ms: options.timeout_ms };
+            let call = Call { signal: options.signal.as_ref(), limits: limits(&options) };
             client::cancel_project(&settings, &id, call).await.map_err(to_js)
         })
     }

@@ -76,6 +76,8 @@ pub struct Error<J> {
     pub current_status: Option<String>,
     pub retry_after_ms: Option<u64>,
     pub cause: Option<J>,
+    /// How many requests the call sent (0: it failed before sending any).
+    pub attempts: u32,
 }
 
 impl<J> Error<J> {
@@ -89,6 +91,7 @@ impl<J> Error<J> {
             current_status: None,
             retry_after_ms: None,
             cause: None,
+            attempts: 0,
         }
     }
 
@@ -129,10 +132,10 @@ pub fn from_answer<J: Json>(status: u16, body: Option<&J>, retry_after_ms: Optio
         Detail::Text(text) => Some(text.as_str()),
         _ => None,
     };
-    let current_status = text.and_then(refused_status);
+    let refused = text.and_then(refused_status);
     let kind = match status {
         400 if text.is_some_and(|t| t.starts_with("Project not found")) => ErrorKind::NotFound,
-        400 | 409 if current_status.is_some() => ErrorKind::InvalidState,
+        400 | 409 if refused.is_some() => ErrorKind::InvalidState,
         400 => ErrorKind::BadRequest,
         401 => ErrorKind::Unauthorized,
         403 => ErrorKind::Forbidden,
@@ -156,7 +159,8 @@ pub fn from_answer<J: Json>(status: u16, body: Option<&J>, retry_after_ms: Optio
         message,
         status: Some(status),
         detail,
-        current_status,
+        // Only meaningful where the server refused because of the project's status.
+        current_status: refused.filter(|_| kind == ErrorKind::InvalidState),
         // Only a server that asks to wait is worth waiting for.
         retry_after_ms: retry_after_ms.filter(|_| matches!(kind, ErrorKind::RateLimited | ErrorKind::Server)),
         ..Error::new(kind, String::new())
@@ -184,11 +188,12 @@ fn push_issues<J: Json>(message: &mut String, issues: &J, secret: &str) {
         }
         let loc = issue.member("loc").and_then(|l| l.elements()).unwrap_or_default();
         let parts: Vec<String> = loc.iter().filter_map(Json::string).collect();
-        for (n, part) in parts.iter().enumerate() {
+        let located = !parts.is_empty();
+        for (n, part) in parts.into_iter().enumerate() {
             message.push_str(if n == 0 { "" } else { "." });
-            message.push_str(part);
+            message.extend(redact(part, secret).chars().take(MESSAGE_DETAIL_CHARS));
         }
-        if !parts.is_empty() {
+        if located {
             message.push_str(": ");
         }
         let msg = issue.member("msg").and_then(|m| m.string()).unwrap_or_else(|| "invalid".into());
@@ -255,6 +260,15 @@ mod tests {
     }
 
     #[test]
+    fn current_status_is_only_set_on_invalid_state() {
+        let detail = json!({"detail": "Cannot cancel project with status 'completed'"});
+        for status in [401, 403, 418, 500] {
+            let e = map(status, detail.clone());
+            assert_eq!((e.kind == ErrorKind::InvalidState, e.current_status), (false, None), "{status}");
+        }
+    }
+
+    #[test]
     fn conflict_with_a_status_names_it() {
         let e = map(409, json!({"detail": "Cannot pause project with status 'draft'"}));
         assert_eq!((e.kind, e.current_status.as_deref()), (ErrorKind::InvalidState, Some("draft")));
@@ -313,6 +327,9 @@ mod tests {
         let issues = json!({"detail": [{"loc": ["header"], "msg": "S3cr3t is wrong"}]});
         let e: Error<Value> = from_answer(422, Some(&issues), None, secret);
         assert_eq!(e.message, "422 header: [redacted] is wrong");
+        let issues = json!({"detail": [{"loc": ["body", "S3cr3t"], "msg": "bad"}]});
+        let e: Error<Value> = from_answer(422, Some(&issues), None, secret);
+        assert_eq!(e.message, "422 body.[redacted]: bad");
     }
 
     #[test]

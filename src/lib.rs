@@ -13,9 +13,13 @@ mod error;
 mod json;
 mod model;
 mod options;
+mod retry;
 mod retry_after;
 mod text;
 mod transport;
 mod url;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod fuzz_tests;
 
 pub use bindings::{cancel_project, DeepWorkClient};

@@ -135,6 +135,20 @@ pub fn check_cancel_answer<J: Json>(body: Option<&J>, project_id: &str) -> Resul
     }
 }
 
+/// Checks an answer to `GET …/projects/{project_id}/plan` read after a cancel whose
+/// answer was lost, and returns its project, which must be cancelled.
+pub fn check_plan_answer<J: Json>(body: Option<&J>, project_id: &str) -> Result<J, Invalid> {
+    let project = body.and_then(|b| b.member("project")).ok_or(Invalid::NoProject)?;
+    check_project(&project)?;
+    if project.member("id").and_then(|id| id.string()).as_deref() != Some(project_id) {
+        return Err(Invalid::OtherProject);
+    }
+    match project.member("status").and_then(|s| s.string()) {
+        Some(status) if status == "cancelled" => Ok(project),
+        status => Err(Invalid::Status(status.unwrap_or_default())),
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -256,6 +270,18 @@ mod tests {
         let mut project = full_project("cancelled");
         project["id"] = json!("someone-else");
         assert_eq!(check(&answer(project)), Err(Invalid::OtherProject));
+    }
+
+    #[test]
+    fn a_plan_read_back_must_show_the_project_cancelled() {
+        let plan = |project: Value| json!({ "project": project, "tasks": [] });
+        let read = |body: &Value| check_plan_answer(Some(body), ID);
+        assert_eq!(read(&plan(full_project("cancelled"))), Ok(full_project("cancelled")));
+        assert_eq!(read(&plan(full_project("completed"))), Err(Invalid::Status("completed".into())));
+        assert_eq!(read(&json!({"tasks": []})), Err(Invalid::NoProject));
+        let mut other = full_project("cancelled");
+        other["id"] = json!("x");
+        assert_eq!(read(&plan(other)), Err(Invalid::OtherProject));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! a wrong type is an `invalid_argument` error before any request, never a panic.
 
 use crate::error::Error;
+use crate::retry::MAX_MAX_RETRIES;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
@@ -16,6 +17,8 @@ pub struct Options {
     pub token: Option<String>,
     pub base_url: Option<String>,
     pub timeout_ms: Option<u32>,
+    pub attempt_timeout_ms: Option<u32>,
+    pub max_retries: Option<u32>,
     pub signal: Option<AbortSignal>,
 }
 
@@ -49,9 +52,18 @@ pub fn read(value: &JsValue, allowed: &[&str]) -> Result<Options, Error<JsValue>
         match name.as_str() {
             "token" => options.token = Some(string(&item, "token must be a string")?),
             "baseUrl" => options.base_url = Some(string(&item, "baseUrl must be a string")?),
-            "timeoutMs" => {
+            "timeoutMs" | "attemptTimeoutMs" => {
                 let ms = item.as_f64().ok_or_else(|| Error::invalid_argument(BAD_TIMEOUT))?;
-                options.timeout_ms = Some(timeout_ms(ms).map_err(Error::invalid_argument)?);
+                let ms = Some(timeout_ms(ms).map_err(Error::invalid_argument)?);
+                if name == "timeoutMs" {
+                    options.timeout_ms = ms;
+                } else {
+                    options.attempt_timeout_ms = ms;
+                }
+            }
+            "maxRetries" => {
+                let n = item.as_f64().ok_or_else(|| Error::invalid_argument(BAD_RETRIES))?;
+                options.max_retries = Some(max_retries(n).map_err(Error::invalid_argument)?);
             }
             "signal" => {
                 let signal = item
@@ -70,7 +82,8 @@ pub fn string(value: &JsValue, message: &str) -> Result<String, Error<JsValue>> 
     value.as_string().ok_or_else(|| Error::invalid_argument(message))
 }
 
-const BAD_TIMEOUT: &str = "timeoutMs must be a whole number of milliseconds from 1 to 2147483647";
+const BAD_TIMEOUT: &str = "timeoutMs and attemptTimeoutMs must be whole numbers of milliseconds from 1 to 2147483647";
+const BAD_RETRIES: &str = "maxRetries must be a whole number from 0 to 10";
 
 /// Checks a timeout: setTimeout cannot wait longer than 2^31-1 ms.
 pub fn timeout_ms(ms: f64) -> Result<u32, &'static str> {
@@ -81,9 +94,27 @@ pub fn timeout_ms(ms: f64) -> Result<u32, &'static str> {
     }
 }
 
+/// Checks a retry count.
+pub fn max_retries(n: f64) -> Result<u32, &'static str> {
+    if n.fract() == 0.0 && (0.0..=f64::from(MAX_MAX_RETRIES)).contains(&n) {
+        Ok(n as u32)
+    } else {
+        Err(BAD_RETRIES)
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_counts_are_whole_numbers_up_to_ten() {
+        assert_eq!(max_retries(0.0), Ok(0));
+        assert_eq!(max_retries(10.0), Ok(10));
+        for bad in [-1.0, 1.5, 11.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(max_retries(bad), Err(BAD_RETRIES), "{bad}");
+        }
+    }
 
     #[test]
     fn timeouts_are_whole_positive_milliseconds_within_set_timeout_range() {

@@ -2,8 +2,7 @@
 //! which the caller's signal and the timeout both trip, so that giving up really stops
 //! the request instead of only forgetting about it.
 
-use js_sys::{Function, Promise};
-use wasm_bindgen::closure::Closure;
+use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, Request, RequestInit, RequestRedirect, Response, ResponseType};
@@ -51,6 +50,34 @@ pub enum Failure {
     Rejected(JsValue),
 }
 
+/// Runs `handler` after `ms`, and when `signal` aborts, until the guard is dropped. Plain
+/// JS functions (no Rust closures), so nothing can call into freed Rust code.
+struct Hooks<'a> {
+    handler: Function,
+    timer: JsValue,
+    signal: Option<&'a AbortSignal>,
+}
+
+impl<'a> Hooks<'a> {
+    fn arm(handler: Function, ms: u32, signal: Option<&'a AbortSignal>) -> Self {
+        let timer = set_timeout(&handler, ms);
+        if let Some(signal) = signal {
+            let _ = signal.add_event_listener_with_callback("abort", &handler);
+        }
+        Self { handler, timer, signal }
+    }
+}
+
+impl Drop for Hooks<'_> {
+    // A long-lived signal must not collect one listener per call.
+    fn drop(&mut self) {
+        clear_timeout(&self.timer);
+        if let Some(signal) = self.signal {
+            let _ = signal.remove_event_listener_with_callback("abort", &self.handler);
+        }
+    }
+}
+
 /// Sends one request and reads the whole answer, within `timeout_ms`.
 pub async fn send(out: &Outgoing<'_>) -> Result<Answer, Failure> {
     if out.signal.is_some_and(AbortSignal::aborted) {
@@ -58,32 +85,39 @@ pub async fn send(out: &Outgoing<'_>) -> Result<Answer, Failure> {
     }
     let controller = AbortController::new().map_err(Failure::Rejected)?;
     let request = build(out, &controller.signal()).map_err(Failure::Rejected)?;
+    let abort = Reflect::get(&controller, &JsValue::from_str("abort"))
+        .map_err(Failure::Rejected)?
+        .unchecked_into::<Function>()
+        .bind0(&controller);
 
-    let trip = Closure::<dyn FnMut()>::new({
-        let controller = controller.clone();
-        move || controller.abort()
-    });
-    let trip_fn: &Function = trip.as_ref().unchecked_ref();
-    if let Some(signal) = out.signal {
-        let _ = signal.add_event_listener_with_callback("abort", trip_fn);
-    }
-    let timer = set_timeout(trip_fn, out.timeout_ms);
-
+    let hooks = Hooks::arm(abort, out.timeout_ms, out.signal);
     let result = exchange(&request).await;
-
-    // Undo both hooks before `trip` is dropped: a long-lived signal must not collect
-    // listeners, and a dropped closure must never be called.
-    clear_timeout(&timer);
-    if let Some(signal) = out.signal {
-        let _ = signal.remove_event_listener_with_callback("abort", trip_fn);
-    }
-    drop(trip);
+    drop(hooks);
 
     result.map_err(|failure| match failure {
         Failure::Network(_) if out.signal.is_some_and(AbortSignal::aborted) => Failure::Aborted,
         Failure::Network(_) if controller.signal().aborted() => Failure::Timeout,
         other => other,
     })
+}
+
+/// Waits `ms`, or less if `signal` aborts (then `Failure::Aborted`).
+pub async fn wait(ms: u32, signal: Option<&AbortSignal>) -> Result<(), Failure> {
+    if signal.is_some_and(AbortSignal::aborted) {
+        return Err(Failure::Aborted);
+    }
+    let mut resolver = None;
+    let done = Promise::new(&mut |resolve, _reject| resolver = Some(resolve));
+    if let Some(resolve) = resolver {
+        let hooks = Hooks::arm(resolve, ms, signal);
+        let _ = JsFuture::from(done).await;
+        drop(hooks);
+    }
+    if signal.is_some_and(AbortSignal::aborted) {
+        Err(Failure::Aborted)
+    } else {
+        Ok(())
+    }
 }
 
 fn build(out: &Outgoing<'_>, signal: &AbortSignal) -> Result<Request, JsValue> {
