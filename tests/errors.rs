@@ -90,7 +90,7 @@ async fn an_unmatched_route_is_not_found() {
 async fn rate_limiting_carries_retry_after_where_cors_exposes_it() {
     for server in both() {
         let id = faulty_project(&server, "rate_limited").await;
-        let error = expect_error(cancel(&server, &id, &[]).await, "rate_limited");
+        let error = expect_error(cancel(&server, &id, &[no_retries()]).await, "rate_limited");
         assert_eq!(number(&error, "status"), Some(429.0));
         assert_eq!(text(&error, "detail").as_deref(), Some("Too many requests"));
         // Only the documented flavor exposes Retry-After to cross-origin pages.
@@ -120,12 +120,14 @@ const FAULTS: [Case; 9] = [
     Case { fault: "redirect_cross_origin", kind: "http", status: None, detail: None },
 ];
 
+/// With retries off, each fault is seen exactly once. (tests/retries.rs covers them on.)
 #[wasm_bindgen_test]
 async fn every_faulty_answer_is_a_typed_error_and_the_project_is_untouched() {
     for server in both() {
         for case in &FAULTS {
             let id = faulty_project(&server, case.fault).await;
-            let error = expect_error(cancel(&server, &id, &[]).await, case.kind);
+            let error = expect_error(cancel(&server, &id, &[no_retries()]).await, case.kind);
+            assert_eq!(number(&error, "attempts"), Some(1.0));
             assert_eq!(number(&error, "status"), case.status, "{}", case.fault);
             assert_eq!(text(&error, "detail").as_deref(), case.detail, "{}", case.fault);
             assert_eq!(text(&error, "projectId"), Some(id.clone()));
@@ -152,7 +154,7 @@ async fn a_validation_error_keeps_the_issue_list() {
 async fn a_dropped_connection_is_a_network_error_with_its_cause() {
     let server = lenient();
     let id = faulty_project(&server, "reset").await;
-    let error = expect_error(cancel(&server, &id, &[]).await, "network");
+    let error = expect_error(cancel(&server, &id, &[no_retries()]).await, "network");
     assert_eq!(get(&error, "status"), JsValue::UNDEFINED);
     assert!(get(&error, "cause").is_instance_of::<js_sys::Error>(), "the browser's error is the cause");
     assert_error_shape(&error, &server);
@@ -161,11 +163,12 @@ async fn a_dropped_connection_is_a_network_error_with_its_cause() {
 #[wasm_bindgen_test]
 async fn an_unreachable_server_is_a_network_error() {
     let server = lenient();
-    // Port 9 (discard) on loopback: nothing listens there.
+    // Port 9 (discard) on loopback: nothing listens there. No answer is retried.
     let promise = deepwork_client::cancel_project(
         "p".into(),
         server.token.into(),
-        obj(&[("baseUrl", "http://127.0.0.1:9".into())]),
+        obj(&[("baseUrl", "http://127.0.0.1:9".into()), ("maxRetries", JsValue::from_f64(1.0))]),
     );
-    expect_error(wasm_bindgen_futures::JsFuture::from(promise).await, "network");
+    let error = expect_error(wasm_bindgen_futures::JsFuture::from(promise).await, "network");
+    assert_eq!(number(&error, "attempts"), Some(2.0));
 }

@@ -51,6 +51,11 @@ pub fn both() -> [Server; 2] {
     [documented(), lenient()]
 }
 
+/// The option that turns retries off, for tests about a single answer.
+pub fn no_retries() -> (&'static str, JsValue) {
+    ("maxRetries", JsValue::from_f64(0.0))
+}
+
 /// The statuses a project can be cancelled from.
 pub const CANCELLABLE: [&str; 7] = ["draft", "planning", "awaiting_approval", "approved", "executing", "paused", "failed"];
 
@@ -122,6 +127,32 @@ pub async fn plan(server: &Server, id: &str) -> JsValue {
 pub async fn cancel_requests(server: &Server, id: &str) -> (f64, f64) {
     let stats = dev(server, "GET", &format!("/__dev/projects/{id}/stats"), None).await;
     (number(&stats, "cancel_requests").expect("cancel_requests"), number(&stats, "transitions").expect("transitions"))
+}
+
+/// When each cancel request for `id` reached the server (ms on the server's clock).
+pub async fn cancel_times(server: &Server, id: &str) -> Vec<f64> {
+    let stats = dev(server, "GET", &format!("/__dev/projects/{id}/stats"), None).await;
+    js_sys::Array::from(&get(&stats, "cancel_request_ms")).iter().filter_map(|t| t.as_f64()).collect()
+}
+
+/// The gaps between consecutive cancel requests for `id`, in ms.
+pub async fn cancel_gaps(server: &Server, id: &str) -> Vec<f64> {
+    let times = cancel_times(server, id).await;
+    times.windows(2).map(|pair| pair[1] - pair[0]).collect()
+}
+
+/// How many requests reached the server's /api/ routes in all, and how many status
+/// changes into `cancelled` it made.
+pub async fn server_totals(server: &Server) -> (f64, f64) {
+    let stats = dev(server, "GET", "/__dev/stats", None).await;
+    (number(&stats, "api_requests").expect("api_requests"), number(&stats, "transitions").expect("transitions"))
+}
+
+/// Fresh projects in `status`, created in one request.
+pub async fn new_projects(server: &Server, status: &str, count: u32) -> Vec<String> {
+    let spec = obj(&[("status", status.into()), ("count", JsValue::from(count))]);
+    let created = dev(server, "POST", "/__dev/projects", Some(spec)).await;
+    js_sys::Array::from(&get(&created, "ids")).iter().filter_map(|id| id.as_string()).collect()
 }
 
 /// How many requests reached the server's /api/ routes in all.
