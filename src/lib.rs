@@ -23,3 +23,8 @@ mod url;
 mod fuzz_tests;
 
 pub use bindings::{cancel_project, DeepWorkClient};
+
+// talc instead of the default dlmalloc: the same job in 7 KB less of the module.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
