@@ -9,7 +9,11 @@ pub fn authorization(token: &str) -> Result<String, &'static str> {
     if token.is_empty() {
         return Err("token must be a non-empty string");
     }
-    if token.len() >= 7 && token.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer ")) {
+    if token.len() >= 7
+        && token
+            .get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("bearer "))
+    {
         return Err("token must be the bare token, without the \"Bearer \" prefix");
     }
     if token.len() > MAX_TOKEN_BYTES {
@@ -32,12 +36,24 @@ mod tests {
 
     #[test]
     fn a_plain_token_becomes_a_bearer_header() {
-        assert_eq!(authorization("abc.DEF-123_~+/=").as_deref(), Ok("Bearer abc.DEF-123_~+/="));
+        assert_eq!(
+            authorization("abc.DEF-123_~+/=").as_deref(),
+            Ok("Bearer abc.DEF-123_~+/=")
+        );
     }
 
     #[test]
     fn rejects_tokens_that_cannot_go_in_a_header_without_echoing_them() {
-        for token in ["", "a b", "secret\r\nX-Evil: 1", "tab\t", "nul\0", "ünïcode", "Bearer secret", "bearer secret"] {
+        for token in [
+            "",
+            "a b",
+            "secret\r\nX-Evil: 1",
+            "tab\t",
+            "nul\0",
+            "ünïcode",
+            "Bearer secret",
+            "bearer secret",
+        ] {
             let message = authorization(token).expect_err(token);
             if !token.is_empty() {
                 assert!(!message.contains(token), "{message}");

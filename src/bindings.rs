@@ -133,8 +133,20 @@ export interface ClientOptions extends RetryOptions {
 "#;
 
 /// Keys each options object may carry.
-const CALL_KEYS: [&str; 5] = ["baseUrl", "signal", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
-const CLIENT_KEYS: [&str; 5] = ["token", "baseUrl", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
+const CALL_KEYS: [&str; 5] = [
+    "baseUrl",
+    "signal",
+    "timeoutMs",
+    "attemptTimeoutMs",
+    "maxRetries",
+];
+const CLIENT_KEYS: [&str; 5] = [
+    "token",
+    "baseUrl",
+    "timeoutMs",
+    "attemptTimeoutMs",
+    "maxRetries",
+];
 const METHOD_KEYS: [&str; 4] = ["signal", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
 
 fn limits(options: &options::Options) -> Limits {
@@ -156,7 +168,10 @@ fn limits(options: &options::Options) -> Limits {
 #[wasm_bindgen(js_name = cancelProject, unchecked_return_type = "Promise<Project>")]
 pub fn cancel_project(
     #[wasm_bindgen(js_name = projectId, unchecked_param_type = "string")] project_id: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string", param_description = "the bearer token; sent only in the Authorization header")]
+    #[wasm_bindgen(
+        unchecked_param_type = "string",
+        param_description = "the bearer token; sent only in the Authorization header"
+    )]
     token: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "CancelProjectOptions")] options: JsValue,
 ) -> Promise {
@@ -164,10 +179,15 @@ pub fn cancel_project(
         let id = id_string(&project_id)?;
         let token = options::string(&token, "token must be a string").map_err(to_js)?;
         let options = options::read(&options, &CALL_KEYS).map_err(|e| to_js(e.for_project(&id)))?;
-        let settings =
-            Settings::new(&token, options.base_url.as_deref(), Limits::default()).map_err(|e| to_js(e.for_project(&id)))?;
-        let call = Call { signal: options.signal.as_ref(), limits: limits(&options) };
-        client::cancel_project(&settings, &id, call).await.map_err(to_js)
+        let settings = Settings::new(&token, options.base_url.as_deref(), Limits::default())
+            .map_err(|e| to_js(e.for_project(&id)))?;
+        let call = Call {
+            signal: options.signal.as_ref(),
+            limits: limits(&options),
+        };
+        client::cancel_project(&settings, &id, call)
+            .await
+            .map_err(to_js)
     })
 }
 
@@ -186,11 +206,16 @@ impl DeepWorkClient {
     /// Checks the options and keeps them; throws a `DeepWorkError` of kind
     /// `invalid_argument` when they are wrong. Makes no request.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue) -> Result<DeepWorkClient, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
+    ) -> Result<DeepWorkClient, JsValue> {
         let mut options = options::read(&options, &CLIENT_KEYS).map_err(to_js)?;
         let token = options.token.take().unwrap_or_default();
-        let settings = Settings::new(&token, options.base_url.as_deref(), limits(&options)).map_err(to_js)?;
-        Ok(Self { settings: Rc::new(settings) })
+        let settings =
+            Settings::new(&token, options.base_url.as_deref(), limits(&options)).map_err(to_js)?;
+        Ok(Self {
+            settings: Rc::new(settings),
+        })
     }
 
     /// Cancels a Deep Work project; see the `cancelProject` function.
@@ -203,9 +228,15 @@ impl DeepWorkClient {
         let settings = Rc::clone(&self.settings);
         future_to_promise(async move {
             let id = id_string(&project_id)?;
-            let options = options::read(&options, &METHOD_KEYS).map_err(|e| to_js(e.for_project(&id)))?;
-            let call = Call { signal: options.signal.as_ref(), limits: limits(&options) };
-            client::cancel_project(&settings, &id, call).await.map_err(to_js)
+            let options =
+                options::read(&options, &METHOD_KEYS).map_err(|e| to_js(e.for_project(&id)))?;
+            let call = Call {
+                signal: options.signal.as_ref(),
+                limits: limits(&options),
+            };
+            client::cancel_project(&settings, &id, call)
+                .await
+                .map_err(to_js)
         })
     }
 }

@@ -11,7 +11,7 @@ use crate::retry_after;
 use crate::text;
 use crate::transport::{self, Answer, Failure, Outgoing};
 use crate::url;
-use js_sys::{Date, Math, JSON};
+use js_sys::{Date, Math};
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
@@ -46,16 +46,23 @@ impl Limits {
 }
 
 impl Settings {
-    pub fn new(token: &str, base_url: Option<&str>, limits: Limits) -> Result<Self, Error<JsValue>> {
+    pub fn new(
+        token: &str,
+        base_url: Option<&str>,
+        limits: Limits,
+    ) -> Result<Self, Error<JsValue>> {
         Ok(Self {
             authorization: auth::authorization(token).map_err(Error::invalid_argument)?,
-            base_url: url::base_url(base_url.unwrap_or(url::DEFAULT_BASE_URL)).map_err(Error::invalid_argument)?,
+            base_url: url::base_url(base_url.unwrap_or(url::DEFAULT_BASE_URL))
+                .map_err(Error::invalid_argument)?,
             limits,
         })
     }
 
     fn token(&self) -> &str {
-        self.authorization.strip_prefix("Bearer ").unwrap_or_default()
+        self.authorization
+            .strip_prefix("Bearer ")
+            .unwrap_or_default()
     }
 }
 
@@ -79,7 +86,11 @@ struct Attempts<'a> {
 
 /// `POST {base}/api/deep-work/projects/{id}/cancel`: the cancelled (or already
 /// completed) project, or why not.
-pub async fn cancel_project(settings: &Settings, project_id: &str, call: Call<'_>) -> Result<JsValue, Error<JsValue>> {
+pub async fn cancel_project(
+    settings: &Settings,
+    project_id: &str,
+    call: Call<'_>,
+) -> Result<JsValue, Error<JsValue>> {
     let limits = call.limits.or(settings.limits);
     let timeout_ms = limits.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
     let mut attempts = Attempts {
@@ -103,13 +114,16 @@ async fn cancel(attempts: &mut Attempts<'_>, project_id: &str) -> Result<JsValue
     url::check_project_id(project_id).map_err(Error::invalid_argument)?;
     let url = url::project_url(&attempts.settings.base_url, project_id, "cancel");
     match attempts.send("POST", &url).await {
-        Ok(answer) => model::check_cancel_answer(answer.body.as_ref(), project_id).map_err(|e| invalid(e, &answer)),
+        Ok(answer) => model::check_cancel_answer(answer.body.as_ref(), project_id)
+            .map_err(|e| invalid(e, &answer)),
         // An earlier attempt got through although its answer was lost: the server now
         // says the project is cancelled, which is what was asked. Read it back.
         Err(e) if attempts.may_have_applied && e.current_status.as_deref() == Some("cancelled") => {
             let url = url::project_url(&attempts.settings.base_url, project_id, "plan");
             match attempts.send("GET", &url).await {
-                Ok(answer) => model::check_plan_answer(answer.body.as_ref(), project_id).map_err(|_| e),
+                Ok(answer) => {
+                    model::check_plan_answer(answer.body.as_ref(), project_id).map_err(|_| e)
+                }
                 Err(_) => Err(e),
             }
         }
@@ -117,13 +131,7 @@ async fn cancel(attempts: &mut Attempts<'_>, project_id: &str) -> Result<JsValue
     }
 }
 
-/// A 2xx answer, with its body parsed when it is JSON.
-struct Parsed {
-    status: u16,
-    body: Option<JsValue>,
-}
-
-fn invalid(invalid: model::Invalid, answer: &Parsed) -> Error<JsValue> {
+fn invalid(invalid: model::Invalid, answer: &Answer) -> Error<JsValue> {
     let mut e = Error::new(ErrorKind::InvalidResponse, invalid.message());
     e.status = Some(answer.status);
     e
@@ -132,7 +140,7 @@ fn invalid(invalid: model::Invalid, answer: &Parsed) -> Error<JsValue> {
 impl Attempts<'_> {
     /// Sends the request, retrying while the policy allows and time remains, until a
     /// 2xx answer (returned) or a final error.
-    async fn send(&mut self, method: &str, url: &str) -> Result<Parsed, Error<JsValue>> {
+    async fn send(&mut self, method: &str, url: &str) -> Result<Answer, Error<JsValue>> {
         loop {
             let remaining = self.deadline - Date::now();
             if remaining < 1.0 {
@@ -148,27 +156,46 @@ impl Attempts<'_> {
             };
             self.made += 1;
             let (outcome, error) = match transport::send(&outgoing).await {
-                Ok(answer) if (200..300).contains(&answer.status) => return Ok(parse(answer)),
+                Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),
                 Ok(answer) => {
-                    let retry_after_ms = answer.retry_after.as_deref().and_then(|v| retry_after::parse(v, Date::now() as u64));
-                    let Parsed { status, body } = parse(answer);
-                    let outcome = Outcome::Answer { status, retry_after_ms };
-                    (outcome, error::from_answer(status, body.as_ref(), retry_after_ms, self.settings.token()))
+                    let retry_after_ms = answer
+                        .retry_after
+                        .as_deref()
+                        .and_then(|v| retry_after::parse(v, Date::now() as u64));
+                    let status = answer.status;
+                    let outcome = Outcome::Answer {
+                        status,
+                        retry_after_ms,
+                    };
+                    (
+                        outcome,
+                        error::from_answer(
+                            status,
+                            answer.body.as_ref(),
+                            retry_after_ms,
+                            self.settings.token(),
+                        ),
+                    )
                 }
-                Err(Failure::Timeout) if Date::now() >= self.deadline - 1.0 => return Err(self.timed_out()),
+                Err(Failure::Timeout) if Date::now() >= self.deadline - 1.0 => {
+                    return Err(self.timed_out())
+                }
                 Err(Failure::Timeout) => (Outcome::NoAnswer, attempt_timed_out(attempt_ms)),
                 Err(failure @ Failure::Network(_)) => (Outcome::NoAnswer, failure_error(failure)),
                 Err(other) => return Err(failure_error(other)),
             };
             self.may_have_applied |= outcome.may_have_applied();
-            let Some(delay) = retry::delay_ms(outcome, self.made, self.max_retries, Math::random()) else {
+            let Some(delay) = retry::delay_ms(outcome, self.made, self.max_retries, Math::random())
+            else {
                 return Err(error);
             };
             // Waiting past the deadline would only turn the server's answer into a timeout.
             if Date::now() + delay as f64 >= self.deadline {
                 return Err(error);
             }
-            transport::wait(delay as u32, self.signal).await.map_err(failure_error)?;
+            transport::wait(delay as u32, self.signal)
+                .await
+                .map_err(failure_error)?;
         }
     }
 
@@ -178,11 +205,6 @@ impl Attempts<'_> {
         message.push_str(" ms); the request was aborted");
         Error::new(ErrorKind::Timeout, message)
     }
-}
-
-fn parse(answer: Answer) -> Parsed {
-    // An empty or non-JSON body is simply "no JSON": the checks say what that means.
-    Parsed { status: answer.status, body: JSON::parse(&answer.body).ok() }
 }
 
 fn attempt_timed_out(attempt_ms: u32) -> Error<JsValue> {
@@ -195,7 +217,10 @@ fn attempt_timed_out(attempt_ms: u32) -> Error<JsValue> {
 /// The error for an attempt that got no usable answer.
 fn failure_error(failure: Failure) -> Error<JsValue> {
     match failure {
-        Failure::Aborted => Error::new(ErrorKind::Aborted, "The request was aborted through its AbortSignal"),
+        Failure::Aborted => Error::new(
+            ErrorKind::Aborted,
+            "The request was aborted through its AbortSignal",
+        ),
         Failure::Redirect(status) => {
             let mut e = Error::new(
                 ErrorKind::Http,
@@ -205,7 +230,10 @@ fn failure_error(failure: Failure) -> Error<JsValue> {
             e
         }
         Failure::Rejected(cause) => {
-            let mut e = Error::new(ErrorKind::InvalidArgument, "The browser refused to build the request");
+            let mut e = Error::new(
+                ErrorKind::InvalidArgument,
+                "The browser refused to build the request",
+            );
             e.cause = Some(cause);
             e
         }

@@ -103,7 +103,6 @@ impl<J> Error<J> {
         self.project_id = Some(project_id.to_owned());
         self
     }
-
 }
 
 const REDACTED: &str = "[redacted]";
@@ -122,9 +121,16 @@ const MESSAGE_DETAIL_CHARS: usize = 300;
 /// Maps a non-2xx answer to an error. `body` is the parsed body, if it was JSON.
 /// `secret` (the token) is blanked out of the server's words: a server may echo what
 /// it was sent, and the token must never reach an error.
-pub fn from_answer<J: Json>(status: u16, body: Option<&J>, retry_after_ms: Option<u64>, secret: &str) -> Error<J> {
+pub fn from_answer<J: Json>(
+    status: u16,
+    body: Option<&J>,
+    retry_after_ms: Option<u64>,
+    secret: &str,
+) -> Error<J> {
     let detail = match body.and_then(|b| b.member("detail")) {
-        Some(d) if d.kind() == Kind::String => Detail::Text(redact(d.string().unwrap_or_default(), secret)),
+        Some(d) if d.kind() == Kind::String => {
+            Detail::Text(redact(d.string().unwrap_or_default(), secret))
+        }
         Some(d) if d.kind() == Kind::Array => Detail::Issues(d),
         _ => Detail::None,
     };
@@ -162,7 +168,8 @@ pub fn from_answer<J: Json>(status: u16, body: Option<&J>, retry_after_ms: Optio
         // Only meaningful where the server refused because of the project's status.
         current_status: refused.filter(|_| kind == ErrorKind::InvalidState),
         // Only a server that asks to wait is worth waiting for.
-        retry_after_ms: retry_after_ms.filter(|_| matches!(kind, ErrorKind::RateLimited | ErrorKind::Server)),
+        retry_after_ms: retry_after_ms
+            .filter(|_| matches!(kind, ErrorKind::RateLimited | ErrorKind::Server)),
         ..Error::new(kind, String::new())
     }
 }
@@ -186,7 +193,10 @@ fn push_issues<J: Json>(message: &mut String, issues: &J, secret: &str) {
         if i > 0 {
             message.push_str("; ");
         }
-        let loc = issue.member("loc").and_then(|l| l.elements()).unwrap_or_default();
+        let loc = issue
+            .member("loc")
+            .and_then(|l| l.elements())
+            .unwrap_or_default();
         let parts: Vec<String> = loc.iter().filter_map(Json::string).collect();
         let located = !parts.is_empty();
         for (n, part) in parts.into_iter().enumerate() {
@@ -196,7 +206,10 @@ fn push_issues<J: Json>(message: &mut String, issues: &J, secret: &str) {
         if located {
             message.push_str(": ");
         }
-        let msg = issue.member("msg").and_then(|m| m.string()).unwrap_or_else(|| "invalid".into());
+        let msg = issue
+            .member("msg")
+            .and_then(|m| m.string())
+            .unwrap_or_else(|| "invalid".into());
         message.extend(redact(msg, secret).chars().take(MESSAGE_DETAIL_CHARS));
     }
     if items.len() > 3 {
@@ -215,12 +228,21 @@ mod tests {
 
     #[test]
     fn documented_cannot_cancel_is_invalid_state_with_the_current_status() {
-        let e = map(400, json!({"detail": "Cannot cancel project with status 'completed'"}));
+        let e = map(
+            400,
+            json!({"detail": "Cannot cancel project with status 'completed'"}),
+        );
         assert_eq!(e.kind, ErrorKind::InvalidState);
         assert_eq!(e.current_status.as_deref(), Some("completed"));
         assert_eq!(e.status, Some(400));
-        assert_eq!(e.message, "400 Cannot cancel project with status 'completed'");
-        assert_eq!(e.detail, Detail::Text("Cannot cancel project with status 'completed'".into()));
+        assert_eq!(
+            e.message,
+            "400 Cannot cancel project with status 'completed'"
+        );
+        assert_eq!(
+            e.detail,
+            Detail::Text("Cannot cancel project with status 'completed'".into())
+        );
     }
 
     #[test]
@@ -232,8 +254,16 @@ mod tests {
 
     #[test]
     fn other_400s_are_bad_request() {
-        for detail in ["Something else", "Cannot cancel project with status ''", "Cannot cancel it"] {
-            assert_eq!(map(400, json!({ "detail": detail })).kind, ErrorKind::BadRequest, "{detail}");
+        for detail in [
+            "Something else",
+            "Cannot cancel project with status ''",
+            "Cannot cancel it",
+        ] {
+            assert_eq!(
+                map(400, json!({ "detail": detail })).kind,
+                ErrorKind::BadRequest,
+                "{detail}"
+            );
         }
         assert_eq!(map(400, json!({})).kind, ErrorKind::BadRequest);
     }
@@ -264,14 +294,24 @@ mod tests {
         let detail = json!({"detail": "Cannot cancel project with status 'completed'"});
         for status in [401, 403, 418, 500] {
             let e = map(status, detail.clone());
-            assert_eq!((e.kind == ErrorKind::InvalidState, e.current_status), (false, None), "{status}");
+            assert_eq!(
+                (e.kind == ErrorKind::InvalidState, e.current_status),
+                (false, None),
+                "{status}"
+            );
         }
     }
 
     #[test]
     fn conflict_with_a_status_names_it() {
-        let e = map(409, json!({"detail": "Cannot pause project with status 'draft'"}));
-        assert_eq!((e.kind, e.current_status.as_deref()), (ErrorKind::InvalidState, Some("draft")));
+        let e = map(
+            409,
+            json!({"detail": "Cannot pause project with status 'draft'"}),
+        );
+        assert_eq!(
+            (e.kind, e.current_status.as_deref()),
+            (ErrorKind::InvalidState, Some("draft"))
+        );
     }
 
     #[test]
@@ -288,16 +328,25 @@ mod tests {
         let issue = json!({"loc": ["body", 0], "msg": "bad"});
         let e = map(422, json!({ "detail": [issue, issue, issue, issue] }));
         assert_eq!(e.message, "422 body: bad; body: bad; body: bad; …");
-        assert_eq!(map(422, json!({"detail": []})).message, "422 Validation failed");
+        assert_eq!(
+            map(422, json!({"detail": []})).message,
+            "422 Validation failed"
+        );
         assert_eq!(map(422, json!({"detail": [7]})).message, "422 invalid");
     }
 
     #[test]
     fn a_body_without_detail_gets_a_fallback_message() {
         let e: Error<Value> = from_answer(502, None, None, "tok");
-        assert_eq!((e.kind, e.detail.clone()), (ErrorKind::Server, Detail::None));
+        assert_eq!(
+            (e.kind, e.detail.clone()),
+            (ErrorKind::Server, Detail::None)
+        );
         assert_eq!(e.message, "502 The server failed");
-        assert_eq!(map(401, json!({"detail": 5})).message, "401 Unauthorized: check the token");
+        assert_eq!(
+            map(401, json!({"detail": 5})).message,
+            "401 Unauthorized: check the token"
+        );
     }
 
     #[test]
@@ -311,19 +360,36 @@ mod tests {
     #[test]
     fn retry_after_is_kept_only_where_waiting_helps() {
         let body = json!({"detail": "Too many requests"});
-        assert_eq!(from_answer(429, Some(&body), Some(1000), "tok").retry_after_ms, Some(1000));
-        assert_eq!(from_answer(503, Some(&body), Some(2000), "tok").retry_after_ms, Some(2000));
-        assert_eq!(from_answer(400, Some(&body), Some(1000), "tok").retry_after_ms, None);
+        assert_eq!(
+            from_answer(429, Some(&body), Some(1000), "tok").retry_after_ms,
+            Some(1000)
+        );
+        assert_eq!(
+            from_answer(503, Some(&body), Some(2000), "tok").retry_after_ms,
+            Some(2000)
+        );
+        assert_eq!(
+            from_answer(400, Some(&body), Some(1000), "tok").retry_after_ms,
+            None
+        );
     }
 
     #[test]
     fn the_token_is_blanked_out_of_the_servers_words_before_cutting() {
         let secret = "S3cr3t";
-        let detail = format!("{} Bad token S3cr3t (S3cr3t)", "x".repeat(MESSAGE_DETAIL_CHARS - 20));
+        let detail = format!(
+            "{} Bad token S3cr3t (S3cr3t)",
+            "x".repeat(MESSAGE_DETAIL_CHARS - 20)
+        );
         let e: Error<Value> = from_answer(401, Some(&json!({ "detail": detail })), None, secret);
         assert!(!e.message.contains("S3c"), "{}", e.message);
-        let Detail::Text(text) = &e.detail else { panic!("text detail") };
-        assert!(text.ends_with("Bad token [redacted] ([redacted])"), "{text}");
+        let Detail::Text(text) = &e.detail else {
+            panic!("text detail")
+        };
+        assert!(
+            text.ends_with("Bad token [redacted] ([redacted])"),
+            "{text}"
+        );
         let issues = json!({"detail": [{"loc": ["header"], "msg": "S3cr3t is wrong"}]});
         let e: Error<Value> = from_answer(422, Some(&issues), None, secret);
         assert_eq!(e.message, "422 header: [redacted] is wrong");
@@ -334,10 +400,22 @@ mod tests {
 
     #[test]
     fn refused_status_parses_only_the_exact_shape() {
-        assert_eq!(refused_status("Cannot cancel project with status 'cancelled'").as_deref(), Some("cancelled"));
-        assert_eq!(refused_status("Cannot resume project with status 'x_new'").as_deref(), Some("x_new"));
-        assert_eq!(refused_status("Cannot cancel project with status 'a'b'"), None);
-        assert_eq!(refused_status("cannot cancel project with status 'a'"), None);
+        assert_eq!(
+            refused_status("Cannot cancel project with status 'cancelled'").as_deref(),
+            Some("cancelled")
+        );
+        assert_eq!(
+            refused_status("Cannot resume project with status 'x_new'").as_deref(),
+            Some("x_new")
+        );
+        assert_eq!(
+            refused_status("Cannot cancel project with status 'a'b'"),
+            None
+        );
+        assert_eq!(
+            refused_status("cannot cancel project with status 'a'"),
+            None
+        );
         assert_eq!(refused_status("Cannot cancel project with status 'a"), None);
     }
 }

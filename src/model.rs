@@ -27,7 +27,9 @@ impl Invalid {
             Self::NotAnObject => "the body is not a JSON object",
             Self::SuccessNotTrue => "`success` is not true",
             Self::NoProject => "`project` is missing or not an object",
-            Self::Field(name) => return concat_msg(&["`project.", name, "` is missing or has the wrong type"]),
+            Self::Field(name) => {
+                return concat_msg(&["`project.", name, "` is missing or has the wrong type"])
+            }
             Self::Status(status) => {
                 return concat_msg(&["the project's status is '", status, "', not 'cancelled'"])
             }
@@ -128,7 +130,10 @@ pub fn check_cancel_answer<J: Json>(body: Option<&J>, project_id: &str) -> Resul
     if project.member("id").and_then(|id| id.string()).as_deref() != Some(project_id) {
         return Err(Invalid::OtherProject);
     }
-    let status = project.member("status").and_then(|s| s.string()).unwrap_or_default();
+    let status = project
+        .member("status")
+        .and_then(|s| s.string())
+        .unwrap_or_default();
     match status.as_str() {
         "cancelled" | "completed" => Ok(project),
         _ => Err(Invalid::Status(status)),
@@ -138,7 +143,9 @@ pub fn check_cancel_answer<J: Json>(body: Option<&J>, project_id: &str) -> Resul
 /// Checks an answer to `GET …/projects/{project_id}/plan` read after a cancel whose
 /// answer was lost, and returns its project, which must be cancelled.
 pub fn check_plan_answer<J: Json>(body: Option<&J>, project_id: &str) -> Result<J, Invalid> {
-    let project = body.and_then(|b| b.member("project")).ok_or(Invalid::NoProject)?;
+    let project = body
+        .and_then(|b| b.member("project"))
+        .ok_or(Invalid::NoProject)?;
     check_project(&project)?;
     if project.member("id").and_then(|id| id.string()).as_deref() != Some(project_id) {
         return Err(Invalid::OtherProject);
@@ -206,13 +213,19 @@ mod tests {
     #[test]
     fn rejects_any_other_status_even_unknown_ones() {
         for status in ["executing", "paused", "draft", "archived_v2"] {
-            assert_eq!(check(&answer(full_project(status))), Err(Invalid::Status(status.into())));
+            assert_eq!(
+                check(&answer(full_project(status))),
+                Err(Invalid::Status(status.into()))
+            );
         }
     }
 
     #[test]
     fn rejects_broken_envelopes() {
-        assert_eq!(check_cancel_answer::<Value>(None, ID), Err(Invalid::NotJson));
+        assert_eq!(
+            check_cancel_answer::<Value>(None, ID),
+            Err(Invalid::NotJson)
+        );
         assert_eq!(check(&json!([1])), Err(Invalid::NotAnObject));
         assert_eq!(check(&json!("cancelled")), Err(Invalid::NotAnObject));
         let mut body = answer(full_project("cancelled"));
@@ -221,8 +234,14 @@ mod tests {
         body["success"] = json!("true");
         assert_eq!(check(&body), Err(Invalid::SuccessNotTrue));
         assert_eq!(check(&json!({"success": true})), Err(Invalid::NoProject));
-        assert_eq!(check(&json!({"success": true, "project": null})), Err(Invalid::NoProject));
-        assert_eq!(check(&json!({"success": true, "project": [ID]})), Err(Invalid::NoProject));
+        assert_eq!(
+            check(&json!({"success": true, "project": null})),
+            Err(Invalid::NoProject)
+        );
+        assert_eq!(
+            check(&json!({"success": true, "project": [ID]})),
+            Err(Invalid::NoProject)
+        );
     }
 
     #[test]
@@ -242,7 +261,11 @@ mod tests {
         for (field, value) in cases {
             let mut project = full_project("cancelled");
             project[field] = value;
-            assert_eq!(check(&answer(project)), Err(Invalid::Field(field)), "{field}");
+            assert_eq!(
+                check(&answer(project)),
+                Err(Invalid::Field(field)),
+                "{field}"
+            );
         }
     }
 
@@ -250,7 +273,10 @@ mod tests {
     fn a_missing_required_field_is_named_but_optional_ones_may_be_absent() {
         let mut project = full_project("cancelled");
         project.as_object_mut().unwrap().remove("team_agent_ids");
-        assert_eq!(check(&answer(project)), Err(Invalid::Field("team_agent_ids")));
+        assert_eq!(
+            check(&answer(project)),
+            Err(Invalid::Field("team_agent_ids"))
+        );
         let mut project = full_project("cancelled");
         project.as_object_mut().unwrap().remove("metadata");
         project.as_object_mut().unwrap().remove("started_at");
@@ -276,8 +302,14 @@ mod tests {
     fn a_plan_read_back_must_show_the_project_cancelled() {
         let plan = |project: Value| json!({ "project": project, "tasks": [] });
         let read = |body: &Value| check_plan_answer(Some(body), ID);
-        assert_eq!(read(&plan(full_project("cancelled"))), Ok(full_project("cancelled")));
-        assert_eq!(read(&plan(full_project("completed"))), Err(Invalid::Status("completed".into())));
+        assert_eq!(
+            read(&plan(full_project("cancelled"))),
+            Ok(full_project("cancelled"))
+        );
+        assert_eq!(
+            read(&plan(full_project("completed"))),
+            Err(Invalid::Status("completed".into()))
+        );
         assert_eq!(read(&json!({"tasks": []})), Err(Invalid::NoProject));
         let mut other = full_project("cancelled");
         other["id"] = json!("x");
@@ -286,7 +318,11 @@ mod tests {
 
     #[test]
     fn messages_name_the_problem() {
-        assert!(Invalid::Field("task_ids").message().contains("`project.task_ids`"));
-        assert!(Invalid::Status("executing".into()).message().contains("'executing'"));
+        assert!(Invalid::Field("task_ids")
+            .message()
+            .contains("`project.task_ids`"));
+        assert!(Invalid::Status("executing".into())
+            .message()
+            .contains("'executing'"));
     }
 }

@@ -53,7 +53,9 @@ pub fn read(value: &JsValue, allowed: &[&str]) -> Result<Options, Error<JsValue>
             "token" => options.token = Some(string(&item, "token must be a string")?),
             "baseUrl" => options.base_url = Some(string(&item, "baseUrl must be a string")?),
             "timeoutMs" | "attemptTimeoutMs" => {
-                let ms = item.as_f64().ok_or_else(|| Error::invalid_argument(BAD_TIMEOUT))?;
+                let ms = item
+                    .as_f64()
+                    .ok_or_else(|| Error::invalid_argument(BAD_TIMEOUT))?;
                 let ms = Some(timeout_ms(ms).map_err(Error::invalid_argument)?);
                 if name == "timeoutMs" {
                     options.timeout_ms = ms;
@@ -62,7 +64,9 @@ pub fn read(value: &JsValue, allowed: &[&str]) -> Result<Options, Error<JsValue>
                 }
             }
             "maxRetries" => {
-                let n = item.as_f64().ok_or_else(|| Error::invalid_argument(BAD_RETRIES))?;
+                let n = item
+                    .as_f64()
+                    .ok_or_else(|| Error::invalid_argument(BAD_RETRIES))?;
                 options.max_retries = Some(max_retries(n).map_err(Error::invalid_argument)?);
             }
             "signal" => {
@@ -79,10 +83,13 @@ pub fn read(value: &JsValue, allowed: &[&str]) -> Result<Options, Error<JsValue>
 
 /// A string argument, or the given invalid_argument error.
 pub fn string(value: &JsValue, message: &str) -> Result<String, Error<JsValue>> {
-    value.as_string().ok_or_else(|| Error::invalid_argument(message))
+    value
+        .as_string()
+        .ok_or_else(|| Error::invalid_argument(message))
 }
 
-const BAD_TIMEOUT: &str = "timeoutMs and attemptTimeoutMs must be whole numbers of milliseconds from 1 to 2147483647";
+const BAD_TIMEOUT: &str =
+    "timeoutMs and attemptTimeoutMs must be whole numbers of milliseconds from 1 to 2147483647";
 const BAD_RETRIES: &str = "maxRetries must be a whole number from 0 to 10";
 
 /// Checks a timeout: setTimeout cannot wait longer than 2^31-1 ms.
@@ -121,7 +128,15 @@ mod tests {
         assert_eq!(timeout_ms(1.0), Ok(1));
         assert_eq!(timeout_ms(30_000.0), Ok(30_000));
         assert_eq!(timeout_ms(2_147_483_647.0), Ok(2_147_483_647));
-        for bad in [0.0, -1.0, 0.5, 2_147_483_648.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        for bad in [
+            0.0,
+            -1.0,
+            0.5,
+            2_147_483_648.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
             assert_eq!(timeout_ms(bad), Err(BAD_TIMEOUT), "{bad}");
         }
     }

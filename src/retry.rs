@@ -17,7 +17,10 @@ pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// The server answered (not with 2xx).
-    Answer { status: u16, retry_after_ms: Option<u64> },
+    Answer {
+        status: u16,
+        retry_after_ms: Option<u64>,
+    },
     /// No answer: the connection failed or the attempt timed out.
     NoAnswer,
 }
@@ -28,8 +31,12 @@ impl Outcome {
     pub fn is_retryable(self) -> bool {
         match self {
             Self::NoAnswer => true,
-            Self::Answer { status, retry_after_ms } => {
-                matches!(status, 408 | 429 | 502 | 503 | 504) || (status == 500 && retry_after_ms.is_some())
+            Self::Answer {
+                status,
+                retry_after_ms,
+            } => {
+                matches!(status, 408 | 429 | 502 | 503 | 504)
+                    || (status == 500 && retry_after_ms.is_some())
             }
         }
     }
@@ -54,7 +61,11 @@ pub fn delay_ms(outcome: Outcome, attempts: u32, max_retries: u32, random: f64) 
     if attempts > max_retries || !outcome.is_retryable() {
         return None;
     }
-    if let Outcome::Answer { retry_after_ms: Some(ms), .. } = outcome {
+    if let Outcome::Answer {
+        retry_after_ms: Some(ms),
+        ..
+    } = outcome
+    {
         return (ms <= MAX_RETRY_AFTER_MS).then_some(ms);
     }
     let doublings = attempts.saturating_sub(1).min(16);
@@ -67,7 +78,10 @@ mod tests {
     use super::*;
 
     fn answer(status: u16) -> Outcome {
-        Outcome::Answer { status, retry_after_ms: None }
+        Outcome::Answer {
+            status,
+            retry_after_ms: None,
+        }
     }
 
     #[test]
@@ -79,13 +93,20 @@ mod tests {
             assert!(!answer(status).is_retryable(), "{status}");
         }
         assert!(Outcome::NoAnswer.is_retryable());
-        assert!(Outcome::Answer { status: 500, retry_after_ms: Some(0) }.is_retryable());
+        assert!(Outcome::Answer {
+            status: 500,
+            retry_after_ms: Some(0)
+        }
+        .is_retryable());
     }
 
     #[test]
     fn backoff_doubles_from_half_a_second_up_to_eight_with_full_jitter() {
         let top = |attempts| delay_ms(Outcome::NoAnswer, attempts, 10, 0.999_999).unwrap();
-        assert_eq!([top(1), top(2), top(3), top(4), top(5), top(6), top(10)], [499, 999, 1999, 3999, 7999, 7999, 7999]);
+        assert_eq!(
+            [top(1), top(2), top(3), top(4), top(5), top(6), top(10)],
+            [499, 999, 1999, 3999, 7999, 7999, 7999]
+        );
         assert_eq!(delay_ms(Outcome::NoAnswer, 3, 10, 0.0), Some(0));
         assert_eq!(delay_ms(answer(503), 1, 2, 0.5), Some(250));
     }
@@ -99,7 +120,17 @@ mod tests {
 
     #[test]
     fn honours_retry_after_up_to_a_minute() {
-        let asked = |ms| delay_ms(Outcome::Answer { status: 429, retry_after_ms: Some(ms) }, 1, 2, 0.9);
+        let asked = |ms| {
+            delay_ms(
+                Outcome::Answer {
+                    status: 429,
+                    retry_after_ms: Some(ms),
+                },
+                1,
+                2,
+                0.9,
+            )
+        };
         assert_eq!(asked(1_000), Some(1_000));
         assert_eq!(asked(60_000), Some(60_000));
         assert_eq!(asked(60_001), None);

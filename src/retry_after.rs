@@ -26,13 +26,20 @@ fn http_date_ms(value: &str) -> Option<u64> {
     if parts.next().is_some() || zone != "GMT" || day.len() != 2 || year.len() != 4 {
         return None;
     }
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let month = 1 + MONTHS.iter().position(|m| *m == month)? as u64;
     let day = number(day)?;
     let year = number(year)?;
     let mut hms = time.split(':');
-    let (h, m, s) = (number(hms.next()?)?, number(hms.next()?)?, number(hms.next()?)?);
-    if hms.next().is_some() || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 || year < 1970 {
+    let (h, m, s) = (
+        number(hms.next()?)?,
+        number(hms.next()?)?,
+        number(hms.next()?)?,
+    );
+    if hms.next().is_some() || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 || year < 1970
+    {
         return None;
     }
     let days = days_from_civil(year, month, day);
@@ -73,20 +80,37 @@ mod tests {
     fn http_dates_count_from_now() {
         // 1994-11-06T08:49:37Z is 784111777 s after the epoch.
         let at = 784_111_777_000;
-        assert_eq!(parse("Sun, 06 Nov 1994 08:49:37 GMT", at - 2500), Some(2500));
+        assert_eq!(
+            parse("Sun, 06 Nov 1994 08:49:37 GMT", at - 2500),
+            Some(2500)
+        );
         assert_eq!(parse("Sun, 06 Nov 1994 08:49:37 GMT", at + 1), Some(0));
         assert_eq!(parse("Thu, 01 Jan 1970 00:00:00 GMT", 0), Some(0));
         // A leap day: 2024-02-29T12:00:00Z is 1709208000 s.
-        assert_eq!(parse("Thu, 29 Feb 2024 12:00:00 GMT", 0), Some(1_709_208_000_000));
+        assert_eq!(
+            parse("Thu, 29 Feb 2024 12:00:00 GMT", 0),
+            Some(1_709_208_000_000)
+        );
     }
 
     #[test]
     fn anything_else_is_ignored() {
         for value in [
-            "", "soon", "-1", "1.5", "Sun, 06 Nov 1994 08:49:37 UTC", "Sunday, 06-Nov-94 08:49:37 GMT",
-            "Sun Nov  6 08:49:37 1994", "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
-            "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49 GMT",
-            "Sun, 06 Nov 1994 08:49:37 GMT extra", "Sun, 06 Nov 1969 08:49:37 GMT", "Sun, 06 Nov +994 08:49:37 GMT",
+            "",
+            "soon",
+            "-1",
+            "1.5",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT extra",
+            "Sun, 06 Nov 1969 08:49:37 GMT",
+            "Sun, 06 Nov +994 08:49:37 GMT",
         ] {
             assert_eq!(parse(value, 0), None, "{value:?}");
         }

@@ -49,15 +49,34 @@ mod tests {
 
     #[test]
     fn find_matches_str_find() {
-        for (hay, needle) in [("abc", "b"), ("abc", "d"), ("", "a"), ("a", ""), ("ééx", "x"), ("aaab", "ab"), ("ab", "abc")] {
+        for (hay, needle) in [
+            ("abc", "b"),
+            ("abc", "d"),
+            ("", "a"),
+            ("a", ""),
+            ("ééx", "x"),
+            ("aaab", "ab"),
+            ("ab", "abc"),
+        ] {
             assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
         }
     }
 
     #[test]
     fn replace_all_matches_str_replace() {
-        for (text, needle, with) in [("a-b-c", "-", "+"), ("tok tok", "tok", "[x]"), ("none", "z", "y"), ("", "a", "b"), ("aaa", "aa", "b"), ("x", "", "y")] {
-            let expected = if needle.is_empty() { text.to_owned() } else { text.replace(needle, with) };
+        for (text, needle, with) in [
+            ("a-b-c", "-", "+"),
+            ("tok tok", "tok", "[x]"),
+            ("none", "z", "y"),
+            ("", "a", "b"),
+            ("aaa", "aa", "b"),
+            ("x", "", "y"),
+        ] {
+            let expected = if needle.is_empty() {
+                text.to_owned()
+            } else {
+                text.replace(needle, with)
+            };
             assert_eq!(replace_all(text, needle, with), expected, "{text:?}");
         }
     }

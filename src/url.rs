@@ -21,13 +21,21 @@ pub fn base_url(input: &str) -> Result<String, &'static str> {
     };
     let rest = input.get(scheme.len()..).ok_or(BAD_BASE_URL)?;
     let forbidden = |c: char| {
-        c.is_whitespace() || c.is_control() || matches!(c, '@' | '?' | '#' | '\\' | '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`')
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(
+                c,
+                '@' | '?' | '#' | '\\' | '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`'
+            )
     };
     if rest.chars().any(forbidden) {
         return Err(BAD_BASE_URL);
     }
     let (authority, path) = match rest.find('/') {
-        Some(slash) => (rest.get(..slash).unwrap_or_default(), rest.get(slash..).unwrap_or_default()),
+        Some(slash) => (
+            rest.get(..slash).unwrap_or_default(),
+            rest.get(slash..).unwrap_or_default(),
+        ),
         None => (rest, ""),
     };
     if authority.is_empty() || authority.starts_with(':') || !valid_port(authority) {
@@ -46,7 +54,9 @@ pub fn base_url(input: &str) -> Result<String, &'static str> {
 /// The port after the last ':' (outside an IPv6 literal's brackets) must be a number.
 fn valid_port(authority: &str) -> bool {
     fn after(text: &str, mark: u8) -> Option<&str> {
-        text.bytes().rposition(|b| b == mark).and_then(|at| text.get(at + 1..))
+        text.bytes()
+            .rposition(|b| b == mark)
+            .and_then(|at| text.get(at + 1..))
     }
     let after_host = after(authority, b']').unwrap_or(authority);
     after(after_host, b':').is_none_or(|port| port.parse::<u16>().is_ok())
@@ -120,10 +130,25 @@ mod tests {
     #[test]
     fn rejects_what_is_not_an_absolute_http_url() {
         for input in [
-            "", "localhost:8000", "/api", "ftp://x", "http://", "http:///x", "https:/x",
-            "http://user:pw@host", "http://host?x=1", "http://host#f", "http://ho st",
-            " http://host", "http://host\n", "http://host:port", "http://host:99999",
-            "http://:80", "javascript:alert(1)", "http://a\\b", "htt",
+            "",
+            "localhost:8000",
+            "/api",
+            "ftp://x",
+            "http://",
+            "http:///x",
+            "https:/x",
+            "http://user:pw@host",
+            "http://host?x=1",
+            "http://host#f",
+            "http://ho st",
+            " http://host",
+            "http://host\n",
+            "http://host:port",
+            "http://host:99999",
+            "http://:80",
+            "javascript:alert(1)",
+            "http://a\\b",
+            "htt",
         ] {
             assert_eq!(base_url(input), Err(BAD_BASE_URL), "{input:?}");
         }
@@ -140,21 +165,42 @@ mod tests {
     #[test]
     fn ids_that_look_like_paths_stay_one_segment() {
         let url = |id| project_url("http://h", id, "cancel");
-        assert_eq!(url("../approve"), "http://h/api/deep-work/projects/..%2Fapprove/cancel");
+        assert_eq!(
+            url("../approve"),
+            "http://h/api/deep-work/projects/..%2Fapprove/cancel"
+        );
         assert_eq!(url("a/b"), "http://h/api/deep-work/projects/a%2Fb/cancel");
-        assert_eq!(url("x?y#z"), "http://h/api/deep-work/projects/x%3Fy%23z/cancel");
+        assert_eq!(
+            url("x?y#z"),
+            "http://h/api/deep-work/projects/x%3Fy%23z/cancel"
+        );
         assert_eq!(url("100%"), "http://h/api/deep-work/projects/100%25/cancel");
-        assert_eq!(url("é 1"), "http://h/api/deep-work/projects/%C3%A9%201/cancel");
-        assert_eq!(url("a.b_c~d"), "http://h/api/deep-work/projects/a.b_c~d/cancel");
+        assert_eq!(
+            url("é 1"),
+            "http://h/api/deep-work/projects/%C3%A9%201/cancel"
+        );
+        assert_eq!(
+            url("a.b_c~d"),
+            "http://h/api/deep-work/projects/a.b_c~d/cancel"
+        );
     }
 
     #[test]
     fn rejects_ids_that_cannot_name_a_project() {
-        for id in ["", "   ", "\t", ".", "..", "a\nb", "a\rb", "nul\0", "\u{7f}"] {
+        for id in [
+            "", "   ", "\t", ".", "..", "a\nb", "a\rb", "nul\0", "\u{7f}",
+        ] {
             assert!(check_project_id(id).is_err(), "{id:?}");
         }
         assert!(check_project_id(&"x".repeat(MAX_ID_BYTES + 1)).is_err());
-        for id in ["a", "...", "../x", "项目", " padded ", &"x".repeat(MAX_ID_BYTES)] {
+        for id in [
+            "a",
+            "...",
+            "../x",
+            "项目",
+            " padded ",
+            &"x".repeat(MAX_ID_BYTES),
+        ] {
             assert_eq!(check_project_id(id), Ok(()), "{id:?}");
         }
     }
