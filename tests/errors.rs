@@ -21,7 +21,10 @@ fn assert_error_shape(error: &JsValue, server: &Server) {
     let as_string = String::from(error.unchecked_ref::<js_sys::Error>().to_string());
     assert!(as_string.starts_with("DeepWorkError: "), "{as_string}");
     for shown in [message, stack, as_string, stringify(error)] {
-        assert!(!shown.contains(server.token), "the token leaked into {shown}");
+        assert!(
+            !shown.contains(server.token),
+            "the token leaked into {shown}"
+        );
     }
 }
 
@@ -48,7 +51,10 @@ async fn unknown_projects_are_not_found_in_both_flavors() {
         let error = expect_error(cancel(&server, id, &[]).await, "not_found");
         let expected_status = if server.documented { 404.0 } else { 400.0 };
         assert_eq!(number(&error, "status"), Some(expected_status));
-        assert_eq!(text(&error, "detail"), Some(format!("Project not found: {id}")));
+        assert_eq!(
+            text(&error, "detail"),
+            Some(format!("Project not found: {id}"))
+        );
         assert_eq!(get(&error, "currentStatus"), JsValue::UNDEFINED);
         assert_error_shape(&error, &server);
     }
@@ -63,7 +69,10 @@ async fn a_wrong_token_is_unauthorized_and_changes_nothing() {
             "wrong-token".into(),
             obj(&[("baseUrl", server.url.into())]),
         );
-        let error = expect_error(wasm_bindgen_futures::JsFuture::from(promise).await, "unauthorized");
+        let error = expect_error(
+            wasm_bindgen_futures::JsFuture::from(promise).await,
+            "unauthorized",
+        );
         assert_eq!(number(&error, "status"), Some(401.0));
         assert_eq!(text(&error, "detail").as_deref(), Some("Unauthorized"));
         assert_eq!(cancel_requests(&server, &id).await, (1.0, 0.0));
@@ -80,7 +89,10 @@ async fn an_unmatched_route_is_not_found() {
             server.token.into(),
             obj(&[("baseUrl", format!("{}/wrong-prefix", server.url).into())]),
         );
-        let error = expect_error(wasm_bindgen_futures::JsFuture::from(promise).await, "not_found");
+        let error = expect_error(
+            wasm_bindgen_futures::JsFuture::from(promise).await,
+            "not_found",
+        );
         assert_eq!(number(&error, "status"), Some(404.0));
         assert_eq!(text(&error, "detail").as_deref(), Some("Not Found"));
     }
@@ -94,7 +106,11 @@ async fn rate_limiting_carries_retry_after_where_cors_exposes_it() {
         assert_eq!(number(&error, "status"), Some(429.0));
         assert_eq!(text(&error, "detail").as_deref(), Some("Too many requests"));
         // Only the documented flavor exposes Retry-After to cross-origin pages.
-        let expected = if server.documented { Some(1000.0) } else { None };
+        let expected = if server.documented {
+            Some(1000.0)
+        } else {
+            None
+        };
         assert_eq!(number(&error, "retryAfterMs"), expected);
         assert_error_shape(&error, &server);
     }
@@ -109,15 +125,60 @@ struct Case {
 }
 
 const FAULTS: [Case; 9] = [
-    Case { fault: "html_500", kind: "server", status: Some(500.0), detail: None },
-    Case { fault: "server_500", kind: "server", status: Some(500.0), detail: Some("Internal error: database unavailable") },
-    Case { fault: "empty_502", kind: "server", status: Some(502.0), detail: None },
-    Case { fault: "service_unavailable", kind: "server", status: Some(503.0), detail: Some("Service temporarily unavailable") },
-    Case { fault: "truncated_json", kind: "invalid_response", status: Some(200.0), detail: None },
-    Case { fault: "wrong_shape", kind: "invalid_response", status: Some(200.0), detail: None },
-    Case { fault: "success_false", kind: "invalid_response", status: Some(200.0), detail: None },
-    Case { fault: "wrong_status", kind: "invalid_response", status: Some(200.0), detail: None },
-    Case { fault: "redirect_cross_origin", kind: "http", status: None, detail: None },
+    Case {
+        fault: "html_500",
+        kind: "server",
+        status: Some(500.0),
+        detail: None,
+    },
+    Case {
+        fault: "server_500",
+        kind: "server",
+        status: Some(500.0),
+        detail: Some("Internal error: database unavailable"),
+    },
+    Case {
+        fault: "empty_502",
+        kind: "server",
+        status: Some(502.0),
+        detail: None,
+    },
+    Case {
+        fault: "service_unavailable",
+        kind: "server",
+        status: Some(503.0),
+        detail: Some("Service temporarily unavailable"),
+    },
+    Case {
+        fault: "truncated_json",
+        kind: "invalid_response",
+        status: Some(200.0),
+        detail: None,
+    },
+    Case {
+        fault: "wrong_shape",
+        kind: "invalid_response",
+        status: Some(200.0),
+        detail: None,
+    },
+    Case {
+        fault: "success_false",
+        kind: "invalid_response",
+        status: Some(200.0),
+        detail: None,
+    },
+    Case {
+        fault: "wrong_status",
+        kind: "invalid_response",
+        status: Some(200.0),
+        detail: None,
+    },
+    Case {
+        fault: "redirect_cross_origin",
+        kind: "http",
+        status: None,
+        detail: None,
+    },
 ];
 
 /// With retries off, each fault is seen exactly once. (tests/retries.rs covers them on.)
@@ -129,7 +190,12 @@ async fn every_faulty_answer_is_a_typed_error_and_the_project_is_untouched() {
             let error = expect_error(cancel(&server, &id, &[no_retries()]).await, case.kind);
             assert_eq!(number(&error, "attempts"), Some(1.0));
             assert_eq!(number(&error, "status"), case.status, "{}", case.fault);
-            assert_eq!(text(&error, "detail").as_deref(), case.detail, "{}", case.fault);
+            assert_eq!(
+                text(&error, "detail").as_deref(),
+                case.detail,
+                "{}",
+                case.fault
+            );
             assert_eq!(text(&error, "projectId"), Some(id.clone()));
             assert_error_shape(&error, &server);
             let (requests, transitions) = cancel_requests(&server, &id).await;
@@ -146,8 +212,14 @@ async fn a_validation_error_keeps_the_issue_list() {
     assert_eq!(number(&error, "status"), Some(422.0));
     let issues = Array::from(&get(&error, "detail"));
     assert_eq!(issues.length(), 1);
-    assert_eq!(text(&issues.get(0), "msg").as_deref(), Some("value is not a valid uuid"));
-    assert_eq!(text(&error, "message").as_deref(), Some("422 path.project_id: value is not a valid uuid"));
+    assert_eq!(
+        text(&issues.get(0), "msg").as_deref(),
+        Some("value is not a valid uuid")
+    );
+    assert_eq!(
+        text(&error, "message").as_deref(),
+        Some("422 path.project_id: value is not a valid uuid")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -156,7 +228,10 @@ async fn a_dropped_connection_is_a_network_error_with_its_cause() {
     let id = faulty_project(&server, "reset").await;
     let error = expect_error(cancel(&server, &id, &[no_retries()]).await, "network");
     assert_eq!(get(&error, "status"), JsValue::UNDEFINED);
-    assert!(get(&error, "cause").is_instance_of::<js_sys::Error>(), "the browser's error is the cause");
+    assert!(
+        get(&error, "cause").is_instance_of::<js_sys::Error>(),
+        "the browser's error is the cause"
+    );
     assert_error_shape(&error, &server);
 }
 
@@ -167,8 +242,14 @@ async fn an_unreachable_server_is_a_network_error() {
     let promise = deepwork_client::cancel_project(
         "p".into(),
         server.token.into(),
-        obj(&[("baseUrl", "http://127.0.0.1:9".into()), ("maxRetries", JsValue::from_f64(1.0))]),
+        obj(&[
+            ("baseUrl", "http://127.0.0.1:9".into()),
+            ("maxRetries", JsValue::from_f64(1.0)),
+        ]),
     );
-    let error = expect_error(wasm_bindgen_futures::JsFuture::from(promise).await, "network");
+    let error = expect_error(
+        wasm_bindgen_futures::JsFuture::from(promise).await,
+        "network",
+    );
     assert_eq!(number(&error, "attempts"), Some(2.0));
 }

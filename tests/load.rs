@@ -40,7 +40,12 @@ struct Tally {
 }
 
 /// Runs `cancel(ids[i])` for every id with `in_flight` calls at a time, and tallies.
-async fn cancel_all(server: &'static Server, ids: Vec<String>, in_flight: usize, extra: Vec<(&'static str, JsValue)>) -> Rc<Tally> {
+async fn cancel_all(
+    server: &'static Server,
+    ids: Vec<String>,
+    in_flight: usize,
+    extra: Vec<(&'static str, JsValue)>,
+) -> Rc<Tally> {
     let ids = Rc::new(ids);
     let next = Rc::new(Cell::new(0usize));
     let tally = Rc::new(Tally::default());
@@ -55,13 +60,18 @@ async fn cancel_all(server: &'static Server, ids: Vec<String>, in_flight: usize,
                     Err(e) if text(&e, "kind").as_deref() == Some("invalid_state") => {
                         tally.invalid_state.set(tally.invalid_state.get() + 1)
                     }
-                    Err(e) => tally.other.borrow_mut().push(text(&e, "message").unwrap_or_default()),
+                    Err(e) => tally
+                        .other
+                        .borrow_mut()
+                        .push(text(&e, "message").unwrap_or_default()),
                 }
             }
             Ok(JsValue::UNDEFINED)
         }));
     }
-    JsFuture::from(Promise::all(&workers)).await.expect("every worker settles");
+    JsFuture::from(Promise::all(&workers))
+        .await
+        .expect("every worker settles");
     tally
 }
 
@@ -80,7 +90,11 @@ async fn a_thousand_projects_then_a_thousand_cancels_of_one() {
     assert_eq!(*tally.other.borrow(), Vec::<String>::new());
     assert_eq!((tally.resolved.get(), tally.invalid_state.get()), (1000, 0));
     let (_, transitions) = server_totals(server).await;
-    assert_eq!(transitions - transitions_before, 1000.0, "one transition per project");
+    assert_eq!(
+        transitions - transitions_before,
+        1000.0,
+        "one transition per project"
+    );
 
     let id = new_project(server, "executing").await;
     let tally = cancel_all(server, vec![id.clone(); 1000], 100, vec![]).await;
@@ -92,7 +106,10 @@ async fn a_thousand_projects_then_a_thousand_cancels_of_one() {
 
 fn memory_bytes() -> f64 {
     let memory: WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+    memory
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length() as f64
 }
 
 #[wasm_bindgen_test]
@@ -104,14 +121,27 @@ async fn ten_thousand_calls_leave_memory_and_listeners_flat() {
     let controller = AbortController::new().expect("AbortController");
     let counts = count_listeners(&controller.signal());
     let signal: (&'static str, JsValue) = ("signal", controller.signal().into());
-    let ids = |n: usize| (0..n).map(|i| if i % 2 == 0 { done.clone() } else { "no-such-project".into() }).collect::<Vec<_>>();
+    let ids = |n: usize| {
+        (0..n)
+            .map(|i| {
+                if i % 2 == 0 {
+                    done.clone()
+                } else {
+                    "no-such-project".into()
+                }
+            })
+            .collect::<Vec<_>>()
+    };
 
     // Warm-up: 4,000 calls bring the allocator and the module's tables to their
     // working size; the next 6,000 must not grow memory.
     let mut memory = Vec::new();
     for calls in [1000, 3000, 3000, 3000] {
         let tally = cancel_all(server, ids(calls), 50, vec![signal.clone()]).await;
-        assert_eq!(tally.resolved.get() + tally.other.borrow().len() as u32, calls as u32);
+        assert_eq!(
+            tally.resolved.get() + tally.other.borrow().len() as u32,
+            calls as u32
+        );
         memory.push(memory_bytes());
     }
     let added = number(&counts, "added").unwrap_or(-1.0);
@@ -119,7 +149,11 @@ async fn ten_thousand_calls_leave_memory_and_listeners_flat() {
     web_sys::console::log_1(
         &format!("wasm memory after 1,000 / 4,000 / 7,000 / 10,000 calls: {memory:?} bytes; signal listeners added {added}, removed {removed}").into(),
     );
-    assert_eq!(memory[2..], [memory[1]; 2], "wasm memory stopped growing after warm-up");
+    assert_eq!(
+        memory[2..],
+        [memory[1]; 2],
+        "wasm memory stopped growing after warm-up"
+    );
     assert_eq!(added, 10_000.0, "one listener per call");
     assert_eq!(added, removed, "every listener was removed");
 }

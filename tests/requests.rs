@@ -25,32 +25,124 @@ async fn invalid_arguments_reject_before_any_request() {
     let requests_before = api_requests(&server).await;
     let cases: Vec<(&str, JsValue, JsValue, JsValue)> = vec![
         ("empty id", "".into(), server.token.into(), obj(&[base()])),
-        ("blank id", "  \t".into(), server.token.into(), obj(&[base()])),
-        ("numeric id", JsValue::from_f64(42.0), server.token.into(), obj(&[base()])),
-        ("dot-dot id", "..".into(), server.token.into(), obj(&[base()])),
-        ("id with a newline", "a\nb".into(), server.token.into(), obj(&[base()])),
+        (
+            "blank id",
+            "  \t".into(),
+            server.token.into(),
+            obj(&[base()]),
+        ),
+        (
+            "numeric id",
+            JsValue::from_f64(42.0),
+            server.token.into(),
+            obj(&[base()]),
+        ),
+        (
+            "dot-dot id",
+            "..".into(),
+            server.token.into(),
+            obj(&[base()]),
+        ),
+        (
+            "id with a newline",
+            "a\nb".into(),
+            server.token.into(),
+            obj(&[base()]),
+        ),
         ("empty token", id.clone().into(), "".into(), obj(&[base()])),
-        ("missing token", id.clone().into(), JsValue::UNDEFINED, obj(&[base()])),
-        ("token with CRLF", id.clone().into(), "tok\r\nX-Evil: 1".into(), obj(&[base()])),
-        ("token with a space", id.clone().into(), "Bearer tok".into(), obj(&[base()])),
-        ("non-ASCII token", id.clone().into(), "tøken".into(), obj(&[base()])),
-        ("relative baseUrl", id.clone().into(), server.token.into(), obj(&[("baseUrl", "/api".into())])),
-        ("ftp baseUrl", id.clone().into(), server.token.into(), obj(&[("baseUrl", "ftp://127.0.0.1".into())])),
-        ("baseUrl with credentials", id.clone().into(), server.token.into(), obj(&[("baseUrl", "http://u:p@127.0.0.1".into())])),
-        ("zero timeout", id.clone().into(), server.token.into(), obj(&[base(), ("timeoutMs", JsValue::from_f64(0.0))])),
-        ("NaN timeout", id.clone().into(), server.token.into(), obj(&[base(), ("timeoutMs", JsValue::from_f64(f64::NAN))])),
-        ("string timeout", id.clone().into(), server.token.into(), obj(&[base(), ("timeoutMs", "100".into())])),
-        ("signal that is no AbortSignal", id.clone().into(), server.token.into(), obj(&[base(), ("signal", obj(&[]))])),
-        ("unknown option", id.clone().into(), server.token.into(), obj(&[base(), ("timeout", JsValue::from_f64(5.0))])),
-        ("options that are a string", id.clone().into(), server.token.into(), "fast".into()),
+        (
+            "missing token",
+            id.clone().into(),
+            JsValue::UNDEFINED,
+            obj(&[base()]),
+        ),
+        (
+            "token with CRLF",
+            id.clone().into(),
+            "tok\r\nX-Evil: 1".into(),
+            obj(&[base()]),
+        ),
+        (
+            "token with a space",
+            id.clone().into(),
+            "Bearer tok".into(),
+            obj(&[base()]),
+        ),
+        (
+            "non-ASCII token",
+            id.clone().into(),
+            "tøken".into(),
+            obj(&[base()]),
+        ),
+        (
+            "relative baseUrl",
+            id.clone().into(),
+            server.token.into(),
+            obj(&[("baseUrl", "/api".into())]),
+        ),
+        (
+            "ftp baseUrl",
+            id.clone().into(),
+            server.token.into(),
+            obj(&[("baseUrl", "ftp://127.0.0.1".into())]),
+        ),
+        (
+            "baseUrl with credentials",
+            id.clone().into(),
+            server.token.into(),
+            obj(&[("baseUrl", "http://u:p@127.0.0.1".into())]),
+        ),
+        (
+            "zero timeout",
+            id.clone().into(),
+            server.token.into(),
+            obj(&[base(), ("timeoutMs", JsValue::from_f64(0.0))]),
+        ),
+        (
+            "NaN timeout",
+            id.clone().into(),
+            server.token.into(),
+            obj(&[base(), ("timeoutMs", JsValue::from_f64(f64::NAN))]),
+        ),
+        (
+            "string timeout",
+            id.clone().into(),
+            server.token.into(),
+            obj(&[base(), ("timeoutMs", "100".into())]),
+        ),
+        (
+            "signal that is no AbortSignal",
+            id.clone().into(),
+            server.token.into(),
+            obj(&[base(), ("signal", obj(&[]))]),
+        ),
+        (
+            "unknown option",
+            id.clone().into(),
+            server.token.into(),
+            obj(&[base(), ("timeout", JsValue::from_f64(5.0))]),
+        ),
+        (
+            "options that are a string",
+            id.clone().into(),
+            server.token.into(),
+            "fast".into(),
+        ),
     ];
     for (what, id_arg, token, options) in cases {
         let error = expect_error(call(id_arg, token, options).await, "invalid_argument");
         let message = text(&error, "message").unwrap_or_default();
         assert!(!message.is_empty(), "{what}: a message says what is wrong");
-        assert!(!message.contains("tok\r\n") && !message.contains(server.token), "{what}: {message}");
+        assert!(
+            !message.contains("tok\r\n") && !message.contains(server.token),
+            "{what}: {message}"
+        );
     }
-    assert_eq!(api_requests(&server).await, requests_before, "no request reached the server");
+    assert_eq!(
+        api_requests(&server).await,
+        requests_before,
+        "no request reached the server"
+    );
     assert_eq!(cancel_requests(&server, &id).await, (0.0, 0.0));
     let project = get(&plan(&server, &id).await, "project");
     assert_eq!(text(&project, "status").as_deref(), Some("executing"));
@@ -60,20 +152,36 @@ async fn invalid_arguments_reject_before_any_request() {
 async fn ids_that_look_like_paths_reach_only_the_cancel_route_as_one_segment() {
     let server = documented();
     let victim = new_project(&server, "awaiting_approval").await;
-    for id in ["../approve".to_owned(), format!("{victim}/../approve"), "a/b".into(), "x?y#z".into(), "100%25".into()] {
+    for id in [
+        "../approve".to_owned(),
+        format!("{victim}/../approve"),
+        "a/b".into(),
+        "x?y#z".into(),
+        "100%25".into(),
+    ] {
         let error = expect_error(cancel(&server, &id, &[]).await, "not_found");
         // The server decoded exactly the id we sent: it arrived as one segment.
-        assert_eq!(text(&error, "detail"), Some(format!("Project not found: {id}")));
+        assert_eq!(
+            text(&error, "detail"),
+            Some(format!("Project not found: {id}"))
+        );
     }
     let project = get(&plan(&server, &victim).await, "project");
-    assert_eq!(text(&project, "status").as_deref(), Some("awaiting_approval"), "no other route was hit");
+    assert_eq!(
+        text(&project, "status").as_deref(),
+        Some("awaiting_approval"),
+        "no other route was hit"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn unicode_ids_round_trip() {
     let server = lenient();
     let error = expect_error(cancel(&server, "项目-ü 1", &[]).await, "not_found");
-    assert_eq!(text(&error, "detail").as_deref(), Some("Project not found: 项目-ü 1"));
+    assert_eq!(
+        text(&error, "detail").as_deref(),
+        Some("Project not found: 项目-ü 1")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -82,7 +190,10 @@ async fn an_already_aborted_signal_rejects_at_once_without_a_request() {
     let id = new_project(&server, "executing").await;
     let controller = AbortController::new().expect("AbortController");
     controller.abort();
-    let error = expect_error(cancel(&server, &id, &[("signal", controller.signal().into())]).await, "aborted");
+    let error = expect_error(
+        cancel(&server, &id, &[("signal", controller.signal().into())]).await,
+        "aborted",
+    );
     assert_eq!(text(&error, "projectId"), Some(id.clone()));
     assert_eq!(cancel_requests(&server, &id).await, (0.0, 0.0));
 }
@@ -92,14 +203,10 @@ async fn aborting_during_a_request_rejects_with_aborted() {
     let server = lenient();
     let id = faulty_project(&server, "hang").await;
     let controller = AbortController::new().expect("AbortController");
-    let promise = deepwork_client::cancel_project(
-        id.clone().into(),
-        server.token.into(),
-        obj(&[("baseUrl", server.url.into()), ("signal", controller.signal().into())]),
+    expect_error(
+        cancel_then_abort(&server, &id, &controller).await,
+        "aborted",
     );
-    until_server_saw(&server, &id, 1.0).await;
-    controller.abort();
-    expect_error(JsFuture::from(promise).await, "aborted");
 }
 
 #[wasm_bindgen_test]
@@ -109,17 +216,15 @@ async fn a_signal_used_for_many_calls_works_for_each() {
     let controller = AbortController::new().expect("AbortController");
     for _ in 0..3 {
         let id = new_project(&server, "executing").await;
-        cancel(&server, &id, &[("signal", controller.signal().into())]).await.expect("cancel");
+        cancel(&server, &id, &[("signal", controller.signal().into())])
+            .await
+            .expect("cancel");
     }
     let id = faulty_project(&server, "hang").await;
-    let promise = deepwork_client::cancel_project(
-        id.clone().into(),
-        server.token.into(),
-        obj(&[("baseUrl", server.url.into()), ("signal", controller.signal().into())]),
+    expect_error(
+        cancel_then_abort(&server, &id, &controller).await,
+        "aborted",
     );
-    until_server_saw(&server, &id, 1.0).await;
-    controller.abort();
-    expect_error(JsFuture::from(promise).await, "aborted");
 }
 
 #[wasm_bindgen_test]
@@ -127,9 +232,21 @@ async fn a_server_that_never_answers_times_out() {
     let server = documented();
     for fault in ["hang", "stall_body"] {
         let id = faulty_project(&server, fault).await;
-        let error = expect_error(cancel(&server, &id, &[("timeoutMs", JsValue::from_f64(300.0))]).await, "timeout");
-        assert!(text(&error, "message").unwrap_or_default().contains("300 ms"), "{fault}");
-        assert_eq!(cancel_requests(&server, &id).await.0, 1.0, "{fault}: the request was sent");
+        let error = expect_error(
+            cancel(&server, &id, &[("timeoutMs", JsValue::from_f64(300.0))]).await,
+            "timeout",
+        );
+        assert!(
+            text(&error, "message")
+                .unwrap_or_default()
+                .contains("300 ms"),
+            "{fault}"
+        );
+        assert_eq!(
+            cancel_requests(&server, &id).await.0,
+            1.0,
+            "{fault}: the request was sent"
+        );
     }
 }
 
@@ -139,7 +256,10 @@ async fn a_client_checks_its_options_when_created() {
         obj(&[]),
         obj(&[("token", "".into())]),
         obj(&[("token", "t".into()), ("baseUrl", "localhost:8000".into())]),
-        obj(&[("token", "t".into()), ("timeoutMs", JsValue::from_f64(-5.0))]),
+        obj(&[
+            ("token", "t".into()),
+            ("timeoutMs", JsValue::from_f64(-5.0)),
+        ]),
         obj(&[("token", "t".into()), ("signal", JsValue::NULL)]),
         JsValue::UNDEFINED,
     ];
@@ -164,5 +284,7 @@ async fn a_per_call_timeout_overrides_the_clients() {
     let id = faulty_project(&server, "hang").await;
     let promise = client.cancel_project(id.into(), obj(&[("timeoutMs", JsValue::from_f64(200.0))]));
     let error = expect_error(JsFuture::from(promise).await, "timeout");
-    assert!(text(&error, "message").unwrap_or_default().contains("200 ms"));
+    assert!(text(&error, "message")
+        .unwrap_or_default()
+        .contains("200 ms"));
 }

@@ -7,7 +7,6 @@ mod common;
 
 use common::*;
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::AbortController;
 
@@ -33,31 +32,99 @@ const BROWSER_RESENDS: [&str; 2] = ["reset", "request_timeout_408"];
 /// Each fault with retries on (2). Retry-After (1 s, exposed by the documented flavor)
 /// sets the gap; without it the gap is random backoff, so only the count is checked.
 const ON: [Case; 10] = [
-    Case { fault: "empty_502", kind: "server", attempts: 3.0, min_gap_ms: 0.0 },
-    Case { fault: "gateway_timeout_504", kind: "server", attempts: 3.0, min_gap_ms: 0.0 },
-    Case { fault: "request_timeout_408", kind: "http", attempts: 3.0, min_gap_ms: 0.0 },
-    Case { fault: "reset", kind: "network", attempts: 3.0, min_gap_ms: 0.0 },
-    Case { fault: "service_unavailable", kind: "server", attempts: 3.0, min_gap_ms: 990.0 },
-    Case { fault: "rate_limited", kind: "rate_limited", attempts: 3.0, min_gap_ms: 990.0 },
-    Case { fault: "server_500_retry_after", kind: "server", attempts: 3.0, min_gap_ms: 990.0 },
-    Case { fault: "html_500", kind: "server", attempts: 1.0, min_gap_ms: 0.0 },
-    Case { fault: "rate_limited_long", kind: "rate_limited", attempts: 1.0, min_gap_ms: 0.0 },
-    Case { fault: "truncated_json", kind: "invalid_response", attempts: 1.0, min_gap_ms: 0.0 },
+    Case {
+        fault: "empty_502",
+        kind: "server",
+        attempts: 3.0,
+        min_gap_ms: 0.0,
+    },
+    Case {
+        fault: "gateway_timeout_504",
+        kind: "server",
+        attempts: 3.0,
+        min_gap_ms: 0.0,
+    },
+    Case {
+        fault: "request_timeout_408",
+        kind: "http",
+        attempts: 3.0,
+        min_gap_ms: 0.0,
+    },
+    Case {
+        fault: "reset",
+        kind: "network",
+        attempts: 3.0,
+        min_gap_ms: 0.0,
+    },
+    Case {
+        fault: "service_unavailable",
+        kind: "server",
+        attempts: 3.0,
+        min_gap_ms: 990.0,
+    },
+    Case {
+        fault: "rate_limited",
+        kind: "rate_limited",
+        attempts: 3.0,
+        min_gap_ms: 990.0,
+    },
+    Case {
+        fault: "server_500_retry_after",
+        kind: "server",
+        attempts: 3.0,
+        min_gap_ms: 990.0,
+    },
+    Case {
+        fault: "html_500",
+        kind: "server",
+        attempts: 1.0,
+        min_gap_ms: 0.0,
+    },
+    Case {
+        fault: "rate_limited_long",
+        kind: "rate_limited",
+        attempts: 1.0,
+        min_gap_ms: 0.0,
+    },
+    Case {
+        fault: "truncated_json",
+        kind: "invalid_response",
+        attempts: 1.0,
+        min_gap_ms: 0.0,
+    },
 ];
 
 async fn check_case(server: &Server, case: &Case) {
     let id = faulty_project(server, case.fault).await;
     let error = expect_error(cancel(server, &id, &[retries(2.0)]).await, case.kind);
     let (seen, transitions) = cancel_requests(server, &id).await;
-    assert_eq!(number(&error, "attempts"), Some(case.attempts), "{}: attempts on the error", case.fault);
+    assert_eq!(
+        number(&error, "attempts"),
+        Some(case.attempts),
+        "{}: attempts on the error",
+        case.fault
+    );
     if BROWSER_RESENDS.contains(&case.fault) {
-        assert!(seen >= case.attempts, "{}: the server saw {seen}", case.fault);
+        assert!(
+            seen >= case.attempts,
+            "{}: the server saw {seen}",
+            case.fault
+        );
     } else {
-        assert_eq!(seen, case.attempts, "{}: attempts the server saw", case.fault);
+        assert_eq!(
+            seen, case.attempts,
+            "{}: attempts the server saw",
+            case.fault
+        );
     }
     assert_eq!(transitions, 0.0);
     for gap in cancel_gaps(server, &id).await {
-        assert!(gap >= case.min_gap_ms, "{}: gap {gap} ms < {} ms", case.fault, case.min_gap_ms);
+        assert!(
+            gap >= case.min_gap_ms,
+            "{}: gap {gap} ms < {} ms",
+            case.fault,
+            case.min_gap_ms
+        );
     }
 }
 
@@ -109,7 +176,15 @@ async fn without_cors_access_to_retry_after_429_falls_back_to_backoff() {
 #[wasm_bindgen_test]
 async fn a_503_then_success_resolves_after_the_asked_wait() {
     for server in both() {
-        let id = new_project_with(&server, "executing", &[("fault", "service_unavailable".into()), ("fault_times", 1.into())]).await;
+        let id = new_project_with(
+            &server,
+            "executing",
+            &[
+                ("fault", "service_unavailable".into()),
+                ("fault_times", 1.into()),
+            ],
+        )
+        .await;
         let project = cancel(&server, &id, &[]).await.expect("the retry succeeds");
         assert_eq!(text(&project, "status").as_deref(), Some("cancelled"));
         assert_eq!(cancel_requests(&server, &id).await, (2.0, 1.0));
@@ -129,17 +204,30 @@ async fn a_lost_answer_is_recovered_when_the_retry_hears_already_cancelled() {
     // (A reset connection is not used here: browsers resend on a reused connection
     // themselves, so the SDK would hear "already cancelled" on its own first attempt.)
     for server in both() {
-        for (fault, extra) in [("hang", Some(("attemptTimeoutMs", JsValue::from_f64(300.0)))), ("empty_502", None)] {
+        for (fault, extra) in [
+            ("hang", Some(("attemptTimeoutMs", JsValue::from_f64(300.0)))),
+            ("empty_502", None),
+        ] {
             let id = new_project_with(
                 &server,
                 "executing",
-                &[("fault", fault.into()), ("fault_times", 1.into()), ("fault_commits", true.into())],
+                &[
+                    ("fault", fault.into()),
+                    ("fault_times", 1.into()),
+                    ("fault_commits", true.into()),
+                ],
             )
             .await;
-            let project = cancel(&server, &id, &extra.into_iter().collect::<Vec<_>>()).await.expect("the lost cancel resolves");
+            let project = cancel(&server, &id, &extra.into_iter().collect::<Vec<_>>())
+                .await
+                .expect("the lost cancel resolves");
             assert_eq!(text(&project, "id"), Some(id.clone()));
             assert_eq!(text(&project, "status").as_deref(), Some("cancelled"));
-            assert_eq!(cancel_requests(&server, &id).await, (2.0, 1.0), "{fault}: two attempts, one transition");
+            assert_eq!(
+                cancel_requests(&server, &id).await,
+                (2.0, 1.0),
+                "{fault}: two attempts, one transition"
+            );
         }
     }
 }
@@ -159,7 +247,9 @@ async fn a_flaky_network_still_cancels_once() {
     for server in both() {
         for _ in 0..5 {
             let id = faulty_project(&server, "flaky").await;
-            let project = cancel(&server, &id, &[]).await.expect("resolves despite the drops");
+            let project = cancel(&server, &id, &[])
+                .await
+                .expect("resolves despite the drops");
             assert_eq!(text(&project, "status").as_deref(), Some("cancelled"));
             assert_eq!(cancel_requests(&server, &id).await, (2.0, 1.0));
         }
@@ -171,17 +261,17 @@ async fn an_abort_during_the_wait_stops_retrying_at_once() {
     let server = documented();
     let id = faulty_project(&server, "service_unavailable").await;
     let controller = AbortController::new().expect("AbortController");
-    let promise = deepwork_client::cancel_project(
-        id.clone().into(),
-        server.token.into(),
-        obj(&[("baseUrl", server.url.into()), ("signal", controller.signal().into())]),
+    // The first answer asks for a one-second wait; the abort comes inside it.
+    let error = expect_error(
+        cancel_then_abort(&server, &id, &controller).await,
+        "aborted",
     );
-    // The first answer asks for a one-second wait; abort inside it.
-    until_server_saw(&server, &id, 1.0).await;
-    controller.abort();
-    let error = expect_error(JsFuture::from(promise).await, "aborted");
     assert_eq!(number(&error, "attempts"), Some(1.0));
-    assert_eq!(cancel_requests(&server, &id).await.0, 1.0, "no retry after the abort");
+    assert_eq!(
+        cancel_requests(&server, &id).await.0,
+        1.0,
+        "no retry after the abort"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -205,7 +295,10 @@ async fn a_wait_that_would_pass_the_deadline_reports_the_servers_answer() {
     // 503 asks for 1 s; with 1.5 s in all there is room for one wait, not two.
     let server = documented();
     let id = faulty_project(&server, "service_unavailable").await;
-    let error = expect_error(cancel(&server, &id, &[("timeoutMs", JsValue::from_f64(1500.0))]).await, "server");
+    let error = expect_error(
+        cancel(&server, &id, &[("timeoutMs", JsValue::from_f64(1500.0))]).await,
+        "server",
+    );
     assert_eq!(number(&error, "status"), Some(503.0));
     assert_eq!(cancel_requests(&server, &id).await.0, 2.0);
 }

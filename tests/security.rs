@@ -58,7 +58,9 @@ async fn no_error_kind_and_no_console_line_shows_the_token() {
     // A server that echoes the token back in its detail: the SDK blanks it out.
     let id = faulty_project(&server, "echo_token_401").await;
     let echoed = run(&server, &id, &[], "unauthorized").await;
-    assert!(text(&echoed, "detail").unwrap_or_default().contains("[redacted]"));
+    assert!(text(&echoed, "detail")
+        .unwrap_or_default()
+        .contains("[redacted]"));
     errors.push(echoed);
     for (fault, kind) in [
         ("forbidden_403", "forbidden"),
@@ -77,12 +79,29 @@ async fn no_error_kind_and_no_console_line_shows_the_token() {
     }
     errors.push(run(&server, "no-such-project", &[], "not_found").await);
     let id = faulty_project(&server, "hang").await;
-    errors.push(run(&server, &id, &[("timeoutMs", JsValue::from_f64(200.0))], "timeout").await);
+    errors.push(
+        run(
+            &server,
+            &id,
+            &[("timeoutMs", JsValue::from_f64(200.0))],
+            "timeout",
+        )
+        .await,
+    );
     let controller = AbortController::new().expect("AbortController");
     controller.abort();
-    errors.push(run(&server, "p", &[("signal", controller.signal().into())], "aborted").await);
+    errors.push(
+        run(
+            &server,
+            "p",
+            &[("signal", controller.signal().into())],
+            "aborted",
+        )
+        .await,
+    );
 
-    let kinds: std::collections::BTreeSet<String> = errors.iter().filter_map(|e| text(e, "kind")).collect();
+    let kinds: std::collections::BTreeSet<String> =
+        errors.iter().filter_map(|e| text(e, "kind")).collect();
     assert_eq!(kinds.len(), 14, "every kind is covered: {kinds:?}");
     for error in &errors {
         for shown in every_rendering(error) {
@@ -90,7 +109,10 @@ async fn no_error_kind_and_no_console_line_shows_the_token() {
         }
     }
     for line in console.iter().filter_map(|l| l.as_string()) {
-        assert!(!line.contains(server.token), "the token reached the console: {line}");
+        assert!(
+            !line.contains(server.token),
+            "the token reached the console: {line}"
+        );
     }
 }
 
@@ -101,8 +123,14 @@ async fn a_cross_origin_redirect_is_not_followed() {
     for server in both() {
         let id = faulty_project(&server, "redirect_cross_origin").await;
         let error = run(&server, &id, &[], "http").await;
-        assert!(text(&error, "message").unwrap_or_default().contains("redirect"));
-        assert_eq!(cancel_requests(&server, &id).await.0, 1.0, "one request, not followed");
+        assert!(text(&error, "message")
+            .unwrap_or_default()
+            .contains("redirect"));
+        assert_eq!(
+            cancel_requests(&server, &id).await.0,
+            1.0,
+            "one request, not followed"
+        );
     }
 }
 
@@ -123,11 +151,19 @@ async fn hostile_ids_and_tokens_are_refused_before_any_request() {
         ("ok-id", &long_token),
     ];
     for (id, token) in cases {
-        let promise = deepwork_client::cancel_project(id.into(), token.into(), obj(&[("baseUrl", server.url.into())]));
+        let promise = deepwork_client::cancel_project(
+            id.into(),
+            token.into(),
+            obj(&[("baseUrl", server.url.into())]),
+        );
         let error = expect_error(JsFuture::from(promise).await, "invalid_argument");
         assert_eq!(number(&error, "attempts"), Some(0.0));
     }
-    assert_eq!(server_totals(&server).await.0, before, "no request reached the server");
+    assert_eq!(
+        server_totals(&server).await.0,
+        before,
+        "no request reached the server"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -135,6 +171,10 @@ async fn unicode_ids_travel_as_one_encoded_segment() {
     let server = documented();
     for id in ["项目-ü 1", "emoji-🚀", "a%2Fb", "semi;colon", "back\\slash"] {
         let error = run(&server, id, &[], "not_found").await;
-        assert_eq!(text(&error, "detail"), Some(format!("Project not found: {id}")), "{id}");
+        assert_eq!(
+            text(&error, "detail"),
+            Some(format!("Project not found: {id}")),
+            "{id}"
+        );
     }
 }

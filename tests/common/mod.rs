@@ -33,8 +33,14 @@ fn required(value: Option<&'static str>, name: &str) -> &'static str {
 
 pub fn documented() -> Server {
     Server {
-        url: required(option_env!("DEEPWORK_DOCUMENTED_URL"), "DEEPWORK_DOCUMENTED_URL"),
-        token: required(option_env!("DEEPWORK_DOCUMENTED_TOKEN"), "DEEPWORK_DOCUMENTED_TOKEN"),
+        url: required(
+            option_env!("DEEPWORK_DOCUMENTED_URL"),
+            "DEEPWORK_DOCUMENTED_URL",
+        ),
+        token: required(
+            option_env!("DEEPWORK_DOCUMENTED_TOKEN"),
+            "DEEPWORK_DOCUMENTED_TOKEN",
+        ),
         documented: true,
     }
 }
@@ -42,7 +48,10 @@ pub fn documented() -> Server {
 pub fn lenient() -> Server {
     Server {
         url: required(option_env!("DEEPWORK_LENIENT_URL"), "DEEPWORK_LENIENT_URL"),
-        token: required(option_env!("DEEPWORK_LENIENT_TOKEN"), "DEEPWORK_LENIENT_TOKEN"),
+        token: required(
+            option_env!("DEEPWORK_LENIENT_TOKEN"),
+            "DEEPWORK_LENIENT_TOKEN",
+        ),
         documented: false,
     }
 }
@@ -57,7 +66,15 @@ pub fn no_retries() -> (&'static str, JsValue) {
 }
 
 /// The statuses a project can be cancelled from.
-pub const CANCELLABLE: [&str; 7] = ["draft", "planning", "awaiting_approval", "approved", "executing", "paused", "failed"];
+pub const CANCELLABLE: [&str; 7] = [
+    "draft",
+    "planning",
+    "awaiting_approval",
+    "approved",
+    "executing",
+    "paused",
+    "failed",
+];
 
 /// A plain JS object from key/value pairs.
 pub fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
@@ -83,7 +100,10 @@ pub fn number(value: &JsValue, key: &str) -> Option<f64> {
 /// Calls a devserver route directly (not through the SDK) and returns its JSON.
 async fn dev(server: &Server, method: &str, path: &str, body: Option<JsValue>) -> JsValue {
     let headers = obj(&[
-        ("Authorization", JsValue::from_str(&format!("Bearer {}", server.token))),
+        (
+            "Authorization",
+            JsValue::from_str(&format!("Bearer {}", server.token)),
+        ),
         ("Content-Type", JsValue::from_str("application/json")),
     ]);
     let mut init = vec![("method", JsValue::from_str(method)), ("headers", headers)];
@@ -95,8 +115,14 @@ async fn dev(server: &Server, method: &str, path: &str, body: Option<JsValue>) -
         .await
         .unwrap_or_else(|e| panic!("devserver at {url} unreachable: {e:?}"))
         .unchecked_into();
-    assert!(response.ok(), "{method} {path} answered {}", response.status());
-    JsFuture::from(response.json().expect("json()")).await.expect("devserver JSON")
+    assert!(
+        response.ok(),
+        "{method} {path} answered {}",
+        response.status()
+    );
+    JsFuture::from(response.json().expect("json()"))
+        .await
+        .expect("devserver JSON")
 }
 
 /// A fresh project in `status` (with tasks, as seeded), optionally with a fault or
@@ -119,20 +145,32 @@ pub async fn faulty_project(server: &Server, fault: &str) -> String {
 
 /// `GET …/plan` of a project: `{project, tasks, …}`.
 pub async fn plan(server: &Server, id: &str) -> JsValue {
-    dev(server, "GET", &format!("/api/deep-work/projects/{id}/plan"), None).await
+    dev(
+        server,
+        "GET",
+        &format!("/api/deep-work/projects/{id}/plan"),
+        None,
+    )
+    .await
 }
 
 /// How many cancel requests for `id` reached the server, and how many status changes
 /// into `cancelled` it made.
 pub async fn cancel_requests(server: &Server, id: &str) -> (f64, f64) {
     let stats = dev(server, "GET", &format!("/__dev/projects/{id}/stats"), None).await;
-    (number(&stats, "cancel_requests").expect("cancel_requests"), number(&stats, "transitions").expect("transitions"))
+    (
+        number(&stats, "cancel_requests").expect("cancel_requests"),
+        number(&stats, "transitions").expect("transitions"),
+    )
 }
 
 /// When each cancel request for `id` reached the server (ms on the server's clock).
 pub async fn cancel_times(server: &Server, id: &str) -> Vec<f64> {
     let stats = dev(server, "GET", &format!("/__dev/projects/{id}/stats"), None).await;
-    js_sys::Array::from(&get(&stats, "cancel_request_ms")).iter().filter_map(|t| t.as_f64()).collect()
+    js_sys::Array::from(&get(&stats, "cancel_request_ms"))
+        .iter()
+        .filter_map(|t| t.as_f64())
+        .collect()
 }
 
 /// The gaps between consecutive cancel requests for `id`, in ms.
@@ -145,26 +183,56 @@ pub async fn cancel_gaps(server: &Server, id: &str) -> Vec<f64> {
 /// changes into `cancelled` it made.
 pub async fn server_totals(server: &Server) -> (f64, f64) {
     let stats = dev(server, "GET", "/__dev/stats", None).await;
-    (number(&stats, "api_requests").expect("api_requests"), number(&stats, "transitions").expect("transitions"))
+    (
+        number(&stats, "api_requests").expect("api_requests"),
+        number(&stats, "transitions").expect("transitions"),
+    )
 }
 
 /// Fresh projects in `status`, created in one request.
 pub async fn new_projects(server: &Server, status: &str, count: u32) -> Vec<String> {
     let spec = obj(&[("status", status.into()), ("count", JsValue::from(count))]);
     let created = dev(server, "POST", "/__dev/projects", Some(spec)).await;
-    js_sys::Array::from(&get(&created, "ids")).iter().filter_map(|id| id.as_string()).collect()
+    js_sys::Array::from(&get(&created, "ids"))
+        .iter()
+        .filter_map(|id| id.as_string())
+        .collect()
 }
 
 /// How many requests reached the server's /api/ routes in all.
 pub async fn api_requests(server: &Server) -> f64 {
-    number(&dev(server, "GET", "/__dev/stats", None).await, "api_requests").expect("api_requests")
+    number(
+        &dev(server, "GET", "/__dev/stats", None).await,
+        "api_requests",
+    )
+    .expect("api_requests")
 }
 
 /// `cancelProject(id, server.token, {baseUrl: server.url, ...extra})` through the SDK.
-pub async fn cancel(server: &Server, id: &str, extra: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {
+pub async fn cancel(
+    server: &Server,
+    id: &str,
+    extra: &[(&str, JsValue)],
+) -> Result<JsValue, JsValue> {
+    JsFuture::from(start_cancel(server, id, extra)).await
+}
+
+fn start_cancel(server: &Server, id: &str, extra: &[(&str, JsValue)]) -> Promise {
     let mut options = vec![("baseUrl", JsValue::from_str(server.url))];
     options.extend(extra.iter().cloned());
-    let promise = deepwork_client::cancel_project(id.into(), server.token.into(), obj(&options));
+    deepwork_client::cancel_project(id.into(), server.token.into(), obj(&options))
+}
+
+/// Starts a cancel of `id` with `controller`'s signal, aborts it once the server has
+/// seen the request (so the abort hits a call in flight), and returns how it ended.
+pub async fn cancel_then_abort(
+    server: &Server,
+    id: &str,
+    controller: &web_sys::AbortController,
+) -> Result<JsValue, JsValue> {
+    let promise = start_cancel(server, id, &[("signal", controller.signal().into())]);
+    until_server_saw(server, id, 1.0).await;
+    controller.abort();
     JsFuture::from(promise).await
 }
 
@@ -174,14 +242,25 @@ pub fn expect_error(result: Result<JsValue, JsValue>, kind: &str) -> JsValue {
         Ok(value) => panic!("expected a {kind} error, got {}", stringify(&value)),
         Err(error) => error,
     };
-    assert!(error.is_instance_of::<js_sys::Error>(), "not an Error: {error:?}");
+    assert!(
+        error.is_instance_of::<js_sys::Error>(),
+        "not an Error: {error:?}"
+    );
     assert_eq!(text(&error, "name").as_deref(), Some("DeepWorkError"));
-    assert_eq!(text(&error, "kind").as_deref(), Some(kind), "message: {:?}", text(&error, "message"));
+    assert_eq!(
+        text(&error, "kind").as_deref(),
+        Some(kind),
+        "message: {:?}",
+        text(&error, "message")
+    );
     error
 }
 
 pub fn stringify(value: &JsValue) -> String {
-    JSON::stringify(value).ok().and_then(|s| s.as_string()).unwrap_or_else(|| format!("{value:?}"))
+    JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
 }
 
 /// Waits until the server has seen `count` cancel requests for `id`: the point from
