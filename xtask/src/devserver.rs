@@ -2,7 +2,7 @@
 
 use crate::package;
 use crate::process::{run_bounded, Result, BUILD_LIMIT};
-use crate::toolchain;
+use crate::toolchain::{self, Tools};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -31,15 +31,28 @@ pub fn cargo() -> Command {
 
 /// Builds the devserver binary and returns its path.
 pub fn build(root: &Path) -> Result<PathBuf> {
-    run_bounded(cargo().current_dir(root).args(["build", "--quiet", "-p", "deepwork-devserver"]), BUILD_LIMIT)?;
+    run_bounded(
+        cargo()
+            .current_dir(root)
+            .args(["build", "--quiet", "-p", "deepwork-devserver"]),
+        BUILD_LIMIT,
+    )?;
     Ok(root.join("target/debug/deepwork-devserver"))
 }
 
 /// Starts the devserver with `args` and waits for its one-line JSON greeting.
-pub fn start(bin: &Path, args: &[String]) -> Result<Devserver> {
+/// With `log`, the server's request log goes to that file instead of the terminal.
+pub fn start(bin: &Path, args: &[String], log: Option<&Path>) -> Result<Devserver> {
+    let stderr = match log {
+        Some(path) => Stdio::from(
+            std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        ),
+        None => Stdio::inherit(),
+    };
     let mut child = Command::new(bin)
         .args(args)
         .stdout(Stdio::piped())
+        .stderr(stderr)
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
     let stdout = child.stdout.take().ok_or("devserver has no stdout")?;
@@ -51,10 +64,19 @@ pub fn start(bin: &Path, args: &[String]) -> Result<Devserver> {
         let _ = tx.send(line);
     });
     let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
-    let mut server = Devserver { child, base_url: String::new(), token: String::new() };
+    let mut server = Devserver {
+        child,
+        base_url: String::new(),
+        token: String::new(),
+    };
     let greeting: Value = serde_json::from_str(&line)
         .map_err(|_| format!("devserver did not print its JSON line (got {line:?})"))?;
-    let field = |name: &str| greeting.get(name).and_then(Value::as_str).map(str::to_owned);
+    let field = |name: &str| {
+        greeting
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
     server.base_url = field("base_url").ok_or("devserver line has no base_url")?;
     server.token = field("token").ok_or("devserver line has no token")?;
     Ok(server)
@@ -64,18 +86,70 @@ pub fn start(bin: &Path, args: &[String]) -> Result<Devserver> {
 /// and the API, and print the URL to open. Ctrl-C stops it.
 pub fn demo(root: &Path, flags: &[String]) -> Result {
     let tools = toolchain::ensure(root)?;
-    let pkg = package::build(root, &tools, false)?;
+    let (mut server, url) = serve_demo(root, &tools, flags, None)?;
+    // Printed on stdout, alone on its line, so a script can read it.
+    println!("{url}");
+    eprintln!(
+        "demo: open the URL above; the token is also in its fragment. Ctrl-C stops the server."
+    );
+    let status = server.child.wait().map_err(|e| e.to_string())?;
+    Err(format!("devserver exited ({status})"))
+}
+
+/// Serves the demo as `cargo xtask demo` does, for it and for the end-to-end tests:
+/// builds the package (release) and the devserver, starts it with `flags` (default
+/// address 127.0.0.1:8000) serving www/ and pkg/ beside the API, and returns it with
+/// the line a person opens. The token travels in the URL's fragment, which browsers
+/// never send to a server. `log` as for [`start`].
+pub fn serve_demo(
+    root: &Path,
+    tools: &Tools,
+    flags: &[String],
+    log: Option<&Path>,
+) -> Result<(Devserver, String)> {
+    let pkg = package::build(root, tools, false)?;
     let bin = build(root)?;
     let mut args: Vec<String> = flags.to_vec();
-    if !args.iter().any(|a| a == "--addr") {
+    if !args
+        .iter()
+        .any(|a| a == "--addr" || a.starts_with("--addr="))
+    {
         args.extend(["--addr".into(), "127.0.0.1:8000".into()]);
     }
     args.extend(["--www".into(), root.join("www").display().to_string()]);
     args.extend(["--pkg".into(), pkg.display().to_string()]);
-    let mut server = start(&bin, &args)?;
-    // Printed on stdout, alone on its line, so a script can read it.
-    println!("{}/#token={}", server.base_url, server.token);
-    eprintln!("demo: open the URL above; the token is also in its fragment. Ctrl-C stops the server.");
-    let status = server.child.wait().map_err(|e| e.to_string())?;
-    Err(format!("devserver exited ({status})"))
+    let server = start(&bin, &args, log)?;
+    let url = format!(
+        "{}/#token={}",
+        server.base_url,
+        fragment_encode(&server.token)
+    );
+    Ok((server, url))
+}
+
+/// Percent-encodes all but unreserved characters, so that any `--token` reaches the
+/// page unchanged through `URLSearchParams` (which reads `+` as a space).
+fn fragment_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fragment_encode;
+
+    #[test]
+    fn fragment_encoding_keeps_plain_tokens_and_escapes_the_rest() {
+        assert_eq!(fragment_encode("5d2c31e0b893"), "5d2c31e0b893");
+        assert_eq!(
+            fragment_encode("a+b&c=d#e f%é"),
+            "a%2Bb%26c%3Dd%23e%20f%25%C3%A9"
+        );
+    }
 }

@@ -3,9 +3,11 @@
 //! - `setup`: install every tool the other commands need (idempotent, quick when done).
 //! - `build [--dev]`: build the npm package into pkg/.
 //! - `demo [--addr HOST:PORT]`: build, then serve the demo page and the API; prints the URL.
-//! - `test`: every test of the project, natively and in headless Chromium and Firefox.
+//! - `test`: every test of the project: native, headless Chromium and Firefox, and the
+//!   demo end to end.
 
 mod devserver;
+mod e2e;
 mod package;
 mod process;
 mod test;
@@ -27,7 +29,10 @@ fn main() -> ExitCode {
             .map(|pkg| eprintln!("built {}", pkg.display())),
         Some("demo") => devserver::demo(&root, &args[1..]),
         Some("test") => test::all(&root),
-        _ => Err("usage: cargo xtask <setup | build [--dev] | demo [--addr HOST:PORT] | test>".into()),
+        _ => Err(
+            "usage: cargo xtask <setup | build [--dev] | demo [--addr HOST:PORT] | test>"
+                .into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -23,14 +23,18 @@ pub fn describe(cmd: &Command) -> String {
 /// Runs `cmd` to completion and fails unless it exits 0.
 pub fn run(cmd: &mut Command) -> Result {
     eprintln!("$ {}", describe(cmd));
-    let status = cmd.status().map_err(|e| format!("cannot start `{}`: {e}", describe(cmd)))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start `{}`: {e}", describe(cmd)))?;
     check(cmd, status)
 }
 
 /// Runs `cmd`, killing it after `limit`: network steps here can hang instead of failing.
 pub fn run_bounded(cmd: &mut Command, limit: Duration) -> Result {
     eprintln!("$ {}  (at most {}s)", describe(cmd), limit.as_secs());
-    let mut child = cmd.spawn().map_err(|e| format!("cannot start `{}`: {e}", describe(cmd)))?;
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start `{}`: {e}", describe(cmd)))?;
     let deadline = Instant::now() + limit;
     loop {
         if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
@@ -39,7 +43,11 @@ pub fn run_bounded(cmd: &mut Command, limit: Duration) -> Result {
         if Instant::now() >= deadline {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(format!("`{}` did not finish within {}s", describe(cmd), limit.as_secs()));
+            return Err(format!(
+                "`{}` did not finish within {}s",
+                describe(cmd),
+                limit.as_secs()
+            ));
         }
         std::thread::sleep(Duration::from_millis(200));
     }
@@ -47,7 +55,11 @@ pub fn run_bounded(cmd: &mut Command, limit: Duration) -> Result {
 
 /// Runs `cmd` quietly and returns its trimmed stdout, or None when it cannot run or fails.
 pub fn output(program: impl AsRef<OsStr>, args: &[&str]) -> Option<String> {
-    let out = Command::new(program).args(args).stderr(Stdio::null()).output().ok()?;
+    let out = Command::new(program)
+        .args(args)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())

@@ -22,22 +22,28 @@ pub fn all(root: &Path) -> Result {
     let mut rows: Vec<(&str, Counts, bool)> = Vec::new();
 
     let mut native = devserver::cargo();
-    native.current_dir(root).args(["test", "--workspace", "--no-fail-fast"]);
+    native
+        .current_dir(root)
+        .args(["test", "--workspace", "--no-fail-fast"]);
     let (counts, ok) = run_counting(&mut native)?;
     rows.push(("native (cargo test)", counts, ok));
 
     let bin = devserver::build(root)?;
-    let documented = start_for_tests(&bin, "documented")?;
-    let lenient = start_for_tests(&bin, "lenient")?;
+    let documented = start_for_tests(root, &bin, "documented")?;
+    let lenient = start_for_tests(root, &bin, "lenient")?;
     let suites = browser_suites(root)?;
-    for (name, flag) in [("chromium (wasm-pack test)", "--chrome"), ("firefox (wasm-pack test)", "--firefox")] {
+    for (name, flag) in [
+        ("chromium (wasm-pack test)", "--chrome"),
+        ("firefox (wasm-pack test)", "--firefox"),
+    ] {
         // One run per suite: wasm-pack cannot pass --no-fail-fast, and every suite
         // should run even when another fails.
         let mut counts = Counts::default();
         let mut ok = true;
         for suite in &suites {
             let mut cmd = browser_tests(&tools, root, flag, &documented, &lenient);
-            cmd.args([".", "--test", suite]);
+            // --nocapture: the load suite prints its memory figures.
+            cmd.args([".", "--test", suite, "--", "--nocapture"]);
             let (suite_counts, suite_ok) = run_counting(&mut cmd)?;
             counts.passed += suite_counts.passed;
             counts.failed += suite_counts.failed;
@@ -46,11 +52,20 @@ pub fn all(root: &Path) -> Result {
         rows.push((name, counts, ok));
     }
 
+    let (passed, failed, ok) = crate::e2e::run(root, &tools)?;
+    rows.push(("e2e (playwright, chromium)", Counts { passed, failed }, ok));
+
+
     eprintln!("\n{:<28} {:>7} {:>7}", "suite", "passed", "failed");
     let mut total = Counts::default();
     let mut all_ok = true;
     for (name, counts, ok) in &rows {
-        eprintln!("{name:<28} {:>7} {:>7}{}", counts.passed, counts.failed, if *ok { "" } else { "  (exit: failed)" });
+        eprintln!(
+            "{name:<28} {:>7} {:>7}{}",
+            counts.passed,
+            counts.failed,
+            if *ok { "" } else { "  (exit: failed)" }
+        );
         total.passed += counts.passed;
         total.failed += counts.failed;
         all_ok &= *ok;
@@ -64,14 +79,23 @@ pub fn all(root: &Path) -> Result {
     }
 }
 
-fn start_for_tests(bin: &Path, flavor: &str) -> Result<Devserver> {
+/// A devserver for the browser suites; its request log (thousands of lines) goes to
+/// target/devserver-<flavor>.log.
+fn start_for_tests(root: &Path, bin: &Path, flavor: &str) -> Result<Devserver> {
     let args = ["--addr", "127.0.0.1:0", "--flavor", flavor, "--faults"].map(String::from);
-    devserver::start(bin, &args)
+    let log = root.join("target").join(format!("devserver-{flavor}.log"));
+    devserver::start(bin, &args, Some(&log))
 }
 
 /// `wasm-pack test` in one browser. The servers' addresses reach the tests at compile
 /// time (`option_env!`), as in gloo-net's own browser tests.
-fn browser_tests(tools: &Tools, root: &Path, flag: &str, documented: &Devserver, lenient: &Devserver) -> Command {
+fn browser_tests(
+    tools: &Tools,
+    root: &Path,
+    flag: &str,
+    documented: &Devserver,
+    lenient: &Devserver,
+) -> Command {
     let mut cmd = tools.wasm("wasm-pack");
     cmd.current_dir(root)
         .args(["test", "--headless", flag])
@@ -79,6 +103,8 @@ fn browser_tests(tools: &Tools, root: &Path, flag: &str, documented: &Devserver,
         .env("DEEPWORK_DOCUMENTED_TOKEN", &documented.token)
         .env("DEEPWORK_LENIENT_URL", &lenient.base_url)
         .env("DEEPWORK_LENIENT_TOKEN", &lenient.token)
+        // The load suite makes 10,000 calls in one test: more than the default 20 s.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "180")
         // The runner prefers GECKODRIVER over CHROMEDRIVER: set exactly one.
         .env_remove("GECKODRIVER")
         .env_remove("CHROMEDRIVER");
@@ -95,7 +121,12 @@ fn browser_suites(root: &Path) -> Result<Vec<String>> {
     let entries = std::fs::read_dir(root.join("tests")).map_err(|e| e.to_string())?;
     let mut suites: Vec<String> = entries
         .flatten()
-        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".rs").map(str::to_owned))
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".rs")
+                .map(str::to_owned)
+        })
         .collect();
     suites.sort();
     Ok(suites)
@@ -110,7 +141,10 @@ fn run_counting(cmd: &mut Command) -> Result<(Counts, bool)> {
         .map_err(|e| format!("cannot start `{}`: {e}", describe(cmd)))?;
     let mut counts = Counts::default();
     if let Some(stdout) = child.stdout.take() {
-        for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+        for line in BufReader::new(stdout)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
             println!("{line}");
             if let Some(result) = line.trim().strip_prefix("test result: ") {
                 counts.passed += number_before(result, " passed");
@@ -125,7 +159,12 @@ fn run_counting(cmd: &mut Command) -> Result<(Counts, bool)> {
 /// In "ok. 12 passed; 0 failed; …", the number before `label`.
 fn number_before(text: &str, label: &str) -> u32 {
     text.split(';')
-        .find_map(|part| part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(label))
+        .find_map(|part| {
+            part.trim()
+                .trim_start_matches("ok. ")
+                .trim_start_matches("FAILED. ")
+                .strip_suffix(label)
+        })
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or(0)
 }

@@ -74,8 +74,13 @@ pub fn ensure(root: &Path) -> Result<Tools> {
     let bindgen = wasm_bindgen_version(root)?;
     ensure_cargo_tool(&cargo_bin, "wasm-bindgen", "wasm-bindgen-cli", &bindgen)?;
     ensure_cargo_tool(&cargo_bin, "wasm-pack", "wasm-pack", WASM_PACK_VERSION)?;
-    ensure_cargo_tool(&cargo_bin, "geckodriver", "geckodriver", GECKODRIVER_VERSION)?;
-    ensure_npm_tools(root)?;
+    ensure_cargo_tool(
+        &cargo_bin,
+        "geckodriver",
+        "geckodriver",
+        GECKODRIVER_VERSION,
+    )?;
+    ensure_npm_deps(&root.join("tools"), "")?;
 
     Ok(Tools {
         wasm_path,
@@ -121,7 +126,9 @@ fn ensure_wasm_target(root: &Path) -> Result<bool> {
 }
 
 fn std_stamp_path() -> PathBuf {
-    Path::new(DEBIAN_SYSROOT).join(WASM_TARGET).join("deepwork-std.stamp")
+    Path::new(DEBIAN_SYSROOT)
+        .join(WASM_TARGET)
+        .join("deepwork-std.stamp")
 }
 
 /// What the installed wasm32 std was built for: the compiler's identity and our flags.
@@ -163,7 +170,10 @@ fn install_debian_wasm_std(root: &Path) -> Result {
     let lib_dir = Path::new(DEBIAN_SYSROOT).join(WASM_TARGET).join("lib");
     let _ = fs::remove_dir_all(&lib_dir);
     fs::create_dir_all(&lib_dir).map_err(|e| e.to_string())?;
-    let deps = scratch.join("target").join(WASM_TARGET).join("release/deps");
+    let deps = scratch
+        .join("target")
+        .join(WASM_TARGET)
+        .join("release/deps");
     for entry in fs::read_dir(&deps).map_err(|e| e.to_string())? {
         let path = entry.map_err(|e| e.to_string())?.path();
         let name = path.file_name().unwrap_or_default().to_string_lossy();
@@ -185,8 +195,12 @@ fn install_debian_wasm_std(root: &Path) -> Result {
 
 fn prepend_usr_bin() -> OsString {
     let base = env::var_os("PATH").unwrap_or_default();
-    env::join_paths([PathBuf::from("/usr/bin")].into_iter().chain(env::split_paths(&base)))
-        .unwrap_or(base)
+    env::join_paths(
+        [PathBuf::from("/usr/bin")]
+            .into_iter()
+            .chain(env::split_paths(&base)),
+    )
+    .unwrap_or(base)
 }
 
 fn ensure_browsers() -> Result {
@@ -216,9 +230,14 @@ fn apt_install(packages: &[&str]) -> Result {
         return Ok(());
     }
     if output("apt-get", &["--version"]).is_none() {
-        return Err(format!("missing {missing:?} and no apt-get to install them; install them by hand"));
+        return Err(format!(
+            "missing {missing:?} and no apt-get to install them; install them by hand"
+        ));
     }
-    run_bounded(Command::new("apt-get").args(["update", "-qq"]), Duration::from_secs(300))?;
+    run_bounded(
+        Command::new("apt-get").args(["update", "-qq"]),
+        Duration::from_secs(300),
+    )?;
     run_bounded(
         Command::new("apt-get")
             .env("DEBIAN_FRONTEND", "noninteractive")
@@ -249,7 +268,9 @@ fn ensure_cargo_tool(cargo_bin: &Path, bin: &str, krate: &str, version: &str) ->
     }
     let install = |locked: &[&str]| {
         run_bounded(
-            Command::new("cargo").args(["install", krate, "--version", version]).args(locked),
+            Command::new("cargo")
+                .args(["install", krate, "--version", version])
+                .args(locked),
             Duration::from_secs(1200),
         )
     };
@@ -259,20 +280,30 @@ fn ensure_cargo_tool(cargo_bin: &Path, bin: &str, krate: &str, version: &str) ->
     })
 }
 
-/// npm tools (wasm-opt from `binaryen`, playwright-core) pinned by tools/package-lock.json.
-fn ensure_npm_tools(root: &Path) -> Result {
-    let dir = root.join("tools");
-    let lock = fs::read_to_string(dir.join("package-lock.json")).map_err(|e| e.to_string())?;
+/// `npm ci` in `dir` unless its node_modules already matches its package-lock.json and
+/// `also` (a stamp holds what it was installed from; the npm consumer fixtures pass the
+/// packed tarball's checksum): wasm-opt (`binaryen`) in tools/, playwright-core in
+/// tests/e2e/ and bench/, the fixtures under tests/consumers/.
+pub fn ensure_npm_deps(dir: &Path, also: &str) -> Result {
+    let lock = fs::read_to_string(dir.join("package-lock.json"))
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    let wanted = format!("{lock}\n{also}\n");
     let stamp = dir.join("node_modules/.deepwork-lock");
-    if fs::read_to_string(&stamp).is_ok_and(|s| s == lock) {
+    if fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
         return Ok(());
     }
     if output("npm", &["--version"]).is_none() {
         apt_install(&["nodejs", "npm"])?;
     }
     run_bounded(
-        Command::new("npm").current_dir(&dir).args(["ci", "--no-audit", "--no-fund"]),
+        // --prefer-offline: a machine that installed these once needs no registry again.
+        Command::new("npm").current_dir(dir).args([
+            "ci",
+            "--no-audit",
+            "--no-fund",
+            "--prefer-offline",
+        ]),
         Duration::from_secs(600),
     )?;
-    fs::write(stamp, lock).map_err(|e| e.to_string())
+    fs::write(stamp, wanted).map_err(|e| e.to_string())
 }

@@ -1,0 +1,88 @@
+//! The end-to-end step of `cargo xtask test`: the demo page in headless Chromium, driven
+//! by playwright-core from node's test runner (`tests/e2e/*.test.mjs`), against the
+//! demo's own server started the way `cargo xtask demo` starts it.
+
+use crate::devserver;
+use crate::process::{describe, Result};
+use crate::toolchain::{self, Tools};
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Bound for each test (node's own timeout); a test that waits longer has failed.
+const TEST_TIMEOUT_MS: &str = "120000";
+
+/// Runs the end-to-end tests; returns the passed and failed counts and whether node
+/// exited 0. Screenshots of each state land in target/e2e/, with the server's log.
+pub fn run(root: &Path, tools: &Tools) -> Result<(u32, u32, bool)> {
+    let dir = root.join("tests/e2e");
+    toolchain::ensure_npm_deps(&dir, "")?;
+    // The documented flavor, so that cancelling a completed project is an error (the
+    // lenient one answers 200 with the project unchanged); --faults for `hang` projects.
+    let flags = [
+        "--addr",
+        "127.0.0.1:0",
+        "--faults",
+        "--flavor",
+        "documented",
+    ]
+    .map(String::from);
+    let out = root.join("target/e2e");
+    fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    // Stopped when dropped, once node is done.
+    let (_server, url) =
+        devserver::serve_demo(root, tools, &flags, Some(&out.join("devserver.log")))?;
+
+    let mut cmd = Command::new("node");
+    cmd.current_dir(&dir)
+        .args(["--test", "--test-reporter=tap"])
+        .arg(format!("--test-timeout={TEST_TIMEOUT_MS}"))
+        .args(test_files(&dir)?)
+        .env("DEEPWORK_DEMO_URL", &url)
+        .env("DEEPWORK_E2E_OUT", &out)
+        .stdout(Stdio::piped());
+    eprintln!("$ {}", describe(&cmd));
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start `{}`: {e}", describe(&cmd)))?;
+    let (mut passed, mut failed) = (0, 0);
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
+            println!("{line}");
+            // TAP's closing lines: `# pass N`, `# fail N`; a test cut off is `# cancelled N`.
+            let count = |label: &str| {
+                line.strip_prefix(label)
+                    .and_then(|n| n.trim().parse::<u32>().ok())
+            };
+            passed += count("# pass ").unwrap_or(0);
+            failed += count("# fail ")
+                .or_else(|| count("# cancelled "))
+                .unwrap_or(0);
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    eprintln!(
+        "e2e: screenshots and the server's request log in {}",
+        out.display()
+    );
+    Ok((passed, failed, status.success()))
+}
+
+/// The test files, sorted, so that node runs exactly these (not support modules).
+fn test_files(dir: &Path) -> Result<Vec<String>> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut files: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("no *.test.mjs in {}", dir.display()));
+    }
+    Ok(files)
+}
