@@ -1,5 +1,6 @@
-// The package's entry point. It starts the wasm module once, with top-level await, so
-// that the first call needs no separate initialisation step.
+// The package's entry point for browsers, Web Workers and bundlers. It starts the wasm
+// module once, with top-level await, so that the first call needs no separate
+// initialisation step. (Node uses node.js instead: see package.json `exports`.)
 import init from './deepwork_client.js';
 
 export { cancelProject, DeepWorkClient } from './deepwork_client.js';

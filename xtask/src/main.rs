@@ -3,9 +3,10 @@
 //! - `setup`: install every tool the other commands need (idempotent, quick when done).
 //! - `build [--dev]`: build the npm package into pkg/.
 //! - `demo [--addr HOST:PORT]`: build, then serve the demo page and the API; prints the URL.
-//! - `test`: every test of the project: native, headless Chromium and Firefox, and the
-//!   demo end to end.
+//! - `test`: every test of the project: native, headless Chromium and Firefox, the demo
+//!   end to end, and the npm package in each kind of consumer.
 
+mod consumers;
 mod devserver;
 mod e2e;
 mod package;

@@ -1,5 +1,6 @@
-//! Building `pkg/`: wasm-pack's output plus the entry point that starts the module and
-//! exports the error class, described by a complete package.json.
+//! Building `pkg/`: wasm-pack's output plus the entry points that start the module
+//! (one for browsers, one for Node) and export the error class, described by a complete
+//! package.json and a README for npm readers.
 
 use crate::process::{run_bounded, Result, BUILD_LIMIT};
 use crate::toolchain::Tools;
@@ -10,69 +11,245 @@ use std::path::{Path, PathBuf};
 /// The wasm-bindgen module name inside pkg/.
 const MODULE: &str = "deepwork_client";
 
+/// Sections of the repository's README that are about working on this repository, not
+/// about using the package: left out of the package's README.
+const DEVELOPER_SECTIONS: [&str; 7] = [
+    "## The two commands",
+    "## The local API server",
+    "## Demo",
+    "## Tests",
+    "## Performance",
+    "## Layout",
+    "## How the toolchain is found",
+];
+
 /// Builds pkg/ (release unless `dev`) and returns its path.
 pub fn build(root: &Path, tools: &Tools, dev: bool) -> Result<PathBuf> {
     let pkg = root.join("pkg");
     let mut cmd = tools.wasm("wasm-pack");
     cmd.current_dir(root)
-        .args(["build", "--target", "web", "--out-dir", "pkg", "--out-name", MODULE])
+        .args([
+            "build",
+            "--target",
+            "web",
+            "--out-dir",
+            "pkg",
+            "--out-name",
+            MODULE,
+        ])
         .arg(if dev { "--dev" } else { "--release" });
     run_bounded(&mut cmd, BUILD_LIMIT)?;
-    write_entry(root, &pkg)?;
+    write_entries(root, &pkg)?;
     Ok(pkg)
 }
 
-/// Copies js/index.{js,d.ts} into pkg/, pointing them at the error snippet that
-/// wasm-bindgen placed under a hashed folder, and rewrites package.json around them.
-fn write_entry(root: &Path, pkg: &Path) -> Result {
-    let snippet = find_snippet(&pkg.join("snippets"))?;
-    let js = read(&root.join("js/index.js"))?.replace("__ERROR_MODULE__", &snippet);
-    fs::write(pkg.join("index.js"), js).map_err(|e| e.to_string())?;
-    fs::copy(root.join("js/index.d.ts"), pkg.join("index.d.ts")).map_err(|e| e.to_string())?;
-    // wasm-pack writes a .gitignore of "*" into pkg/, which would make npm skip every file.
+/// Copies js/index.js (browsers), js/node.js (Node) and js/index.d.ts into pkg/,
+/// pointing them at the error snippet, and rewrites package.json and README.md.
+fn write_entries(root: &Path, pkg: &Path) -> Result {
+    let snippet = find_snippet(pkg)?;
+    for entry in ["index.js", "node.js"] {
+        let js = read(&root.join("js").join(entry))?.replace("__ERROR_MODULE__", &snippet);
+        write(&pkg.join(entry), &js)?;
+    }
+    write(&pkg.join("index.d.ts"), &read(&root.join("js/index.d.ts"))?)?;
+    let glue_types = pkg.join(format!("{MODULE}.d.ts"));
+    write(&glue_types, &public_types(&read(&glue_types)?)?)?;
+    // wasm-pack writes a .gitignore of "*" into pkg/; npm would skip every file.
     let _ = fs::remove_file(pkg.join(".gitignore"));
 
     let manifest_path = pkg.join("package.json");
-    let mut manifest: Value = serde_json::from_str(&read(&manifest_path)?).map_err(|e| e.to_string())?;
-    let Some(fields) = manifest.as_object_mut() else {
+    let generated: Value =
+        serde_json::from_str(&read(&manifest_path)?).map_err(|e| e.to_string())?;
+    let Some(generated) = generated.as_object() else {
         return Err("pkg/package.json is not an object".into());
     };
-    fields.insert("type".into(), json!("module"));
-    fields.insert("main".into(), json!("./index.js"));
-    fields.insert("module".into(), json!("./index.js"));
-    fields.insert("types".into(), json!("./index.d.ts"));
-    fields.insert(
-        "exports".into(),
-        json!({ ".": { "types": "./index.d.ts", "default": "./index.js" }, "./package.json": "./package.json" }),
-    );
-    // index.js starts the wasm module when imported; the snippets define the error class.
-    fields.insert("sideEffects".into(), json!(["./index.js", "./snippets/*"]));
-    let mut files: Vec<Value> = fields
-        .get("files")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    for extra in ["index.js", "index.d.ts"] {
-        if !files.iter().any(|f| f == extra) {
-            files.push(json!(extra));
-        }
+    // name, version, description, license, repository and keywords come from
+    // Cargo.toml through wasm-pack; the rest describes how the package is loaded.
+    let from_cargo = |key: &str| generated.get(key).cloned().map(Json::Value);
+    let repository = generated
+        .get("repository")
+        .and_then(|r| r.get("url"))
+        .and_then(Value::as_str)
+        .ok_or("pkg/package.json has no repository.url (set `repository` in Cargo.toml)")?
+        .to_owned();
+    let mut fields: Vec<(&str, Json)> = Vec::new();
+    for key in ["name", "version", "description", "license"] {
+        fields.push((
+            key,
+            from_cargo(key).ok_or(format!("pkg/package.json has no {key}"))?,
+        ));
     }
-    fields.insert("files".into(), Value::Array(files));
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
-    fs::write(manifest_path, text + "\n").map_err(|e| e.to_string())
+    // In the form npm normalizes it to, so that `npm publish` has nothing to correct.
+    let git_url = format!(
+        "git+{}.git",
+        repository
+            .trim_start_matches("git+")
+            .trim_end_matches(".git")
+    );
+    fields.push((
+        "repository",
+        Json::Value(json!({ "type": "git", "url": git_url })),
+    ));
+    fields.push((
+        "homepage",
+        Json::Value(json!(format!("{repository}#readme"))),
+    ));
+    fields.push((
+        "bugs",
+        Json::Value(json!({ "url": format!("{repository}/issues") })),
+    ));
+    if let Some(keywords) = from_cargo("keywords") {
+        fields.push(("keywords", keywords));
+    }
+    fields.push(("type", Json::Value(json!("module"))));
+    fields.push(("main", Json::Value(json!("./index.js"))));
+    fields.push(("module", Json::Value(json!("./index.js"))));
+    fields.push(("types", Json::Value(json!("./index.d.ts"))));
+    // Node's fetch cannot load the .wasm by URL, so Node (and tools resolving for it)
+    // gets an entry that reads it from disk; everything else gets the fetching one.
+    // Conditions are tried in order: `types` first (TypeScript), `default` last.
+    let root_export = Json::Object(vec![
+        ("types", Json::Value(json!("./index.d.ts"))),
+        ("node", Json::Value(json!("./node.js"))),
+        ("default", Json::Value(json!("./index.js"))),
+    ]);
+    fields.push((
+        "exports",
+        Json::Object(vec![
+            (".", root_export),
+            ("./package.json", Json::Value(json!("./package.json"))),
+        ]),
+    ));
+    // Only the entries have side effects (they start the wasm module): a bundler that
+    // dropped them as unused re-export modules would leave the module unstarted.
+    fields.push((
+        "sideEffects",
+        Json::Value(json!(["./index.js", "./node.js"])),
+    ));
+    // Exactly what ships: the snippet by its path, so that a snippet folder left by an
+    // older build (its name is a hash) is not packed too. npm adds package.json.
+    let files = json!([
+        "index.js",
+        "index.d.ts",
+        "node.js",
+        format!("{MODULE}.js"),
+        format!("{MODULE}.d.ts"),
+        format!("{MODULE}_bg.wasm"),
+        snippet,
+        "README.md",
+        "LICENSE-MIT",
+        "LICENSE-APACHE"
+    ]);
+    fields.push(("files", Json::Value(files)));
+    fields.push(("engines", Json::Value(json!({ "node": ">=20" }))));
+    write(&manifest_path, &(Json::Object(fields).pretty(0) + "\n"))?;
+
+    for license in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        fs::copy(root.join(license), pkg.join(license)).map_err(|e| format!("{license}: {e}"))?;
+    }
+    write(
+        &pkg.join("README.md"),
+        &package_readme(&read(&root.join("README.md"))?, &repository),
+    )
 }
 
-/// `snippets/deepwork-client-<hash>/js/error.js`, relative to pkg/.
-fn find_snippet(snippets: &Path) -> Result<String> {
-    let entries = fs::read_dir(snippets).map_err(|e| format!("{}: {e}", snippets.display()))?;
-    for entry in entries.flatten() {
-        if entry.path().join("js/error.js").is_file() {
-            return Ok(format!("snippets/{}/js/error.js", entry.file_name().to_string_lossy()));
+/// The path, relative to pkg/, of the error snippet the wasm-bindgen glue imports:
+/// `snippets/deepwork-client-<hash>/js/error.js`. Read from the glue itself, so a
+/// stale snippet folder from an older build cannot be picked by mistake.
+fn find_snippet(pkg: &Path) -> Result<String> {
+    let glue = read(&pkg.join(format!("{MODULE}.js")))?;
+    let snippet = glue
+        .lines()
+        .filter(|line| line.starts_with("import "))
+        .find_map(|line| {
+            line.split('\'')
+                .nth(1)
+                .filter(|path| path.ends_with("/js/error.js"))
+        })
+        .and_then(|path| path.strip_prefix("./"))
+        .ok_or("the wasm-bindgen glue does not import a js/error.js snippet")?;
+    if pkg.join(snippet).is_file() {
+        Ok(snippet.to_owned())
+    } else {
+        Err(format!("pkg/{snippet} is missing"))
+    }
+}
+
+/// wasm-bindgen's .d.ts without what the package does not export and what would not
+/// compile in a strict program that checks libraries (no `skipLibCheck`):
+/// - the init functions and their types (`InitInput`, …: the entries call init
+///   themselves); they name DOM and WebAssembly types that a Node program lacks;
+/// - `[Symbol.dispose]()` on the client class, which needs the `esnext.disposable`
+///   library (the method is still there at run time where the engine has it).
+///
+/// tests/consumers/typescript compiles against the result in both kinds of program.
+fn public_types(glue: &str) -> Result<String> {
+    let init = glue.find("\nexport type InitInput").ok_or(
+        "wasm-bindgen's .d.ts has no `export type InitInput`: check what package.rs trims",
+    )?;
+    let kept: Vec<&str> = glue[..init]
+        .lines()
+        .filter(|line| line.trim() != "[Symbol.dispose](): void;")
+        .collect();
+    Ok(kept.join("\n").trim_end().to_owned() + "\n")
+}
+
+/// The repository's README without the sections about developing this repository,
+/// plus a pointer to them.
+fn package_readme(readme: &str, repository: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    let mut in_code = false;
+    for line in readme.lines() {
+        in_code ^= line.starts_with("```");
+        if !in_code && line.starts_with("## ") {
+            skipping = DEVELOPER_SECTIONS.contains(&line.trim_end());
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
         }
     }
-    Err(format!("no js/error.js snippet under {}", snippets.display()))
+    format!(
+        "{}\n\n## Development\n\nThe SDK is written in Rust; building it, its tests and a local API \
+         server are described in the [repository]({repository}).\n",
+        out.trim_end()
+    )
+}
+
+/// JSON whose object keys keep their order: serde_json (without its `preserve_order`
+/// feature) sorts them, but the order of export conditions is what Node and bundlers go by.
+enum Json {
+    Value(Value),
+    Object(Vec<(&'static str, Json)>),
+}
+
+impl Json {
+    /// Pretty-printed like `JSON.stringify(value, null, 2)`, at `indent` levels.
+    fn pretty(&self, indent: usize) -> String {
+        match self {
+            Json::Value(value) => {
+                let text = serde_json::to_string_pretty(value).unwrap_or_default();
+                text.replace('\n', &format!("\n{}", "  ".repeat(indent)))
+            }
+            Json::Object(fields) => {
+                let pad = "  ".repeat(indent + 1);
+                let body: Vec<String> = fields
+                    .iter()
+                    .map(|(key, value)| {
+                        format!("{pad}{}: {}", json!(key), value.pretty(indent + 1))
+                    })
+                    .collect();
+                format!("{{\n{}\n{}}}", body.join(",\n"), "  ".repeat(indent))
+            }
+        }
+    }
 }
 
 fn read(path: &Path) -> Result<String> {
     fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result {
+    fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }

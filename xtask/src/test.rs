@@ -55,6 +55,9 @@ pub fn all(root: &Path) -> Result {
     let (passed, failed, ok) = crate::e2e::run(root, &tools)?;
     rows.push(("e2e (playwright, chromium)", Counts { passed, failed }, ok));
 
+    for (name, passed, failed, ok) in crate::consumers::run(root, &tools, &bin)? {
+        rows.push((name, Counts { passed, failed }, ok));
+    }
 
     eprintln!("\n{:<28} {:>7} {:>7}", "suite", "passed", "failed");
     let mut total = Counts::default();

@@ -1,0 +1,73 @@
+// deepwork-client in Node 20: the package's `node` export condition, global fetch,
+// against the devserver.
+
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { cancelProject, DeepWorkClient, DeepWorkError, isDeepWorkError } from 'deepwork-client';
+import { baseUrl, cancelRequests, createProject, serverStatus, token } from '../harness/devserver.mjs';
+import { cancel } from './cancel.mjs';
+
+test('the README example cancels a project on its first call', async () => {
+  const projectId = await createProject('executing');
+  assert.equal(await cancel(projectId, { baseUrl, token }), true);
+  assert.equal(await serverStatus(projectId), 'cancelled');
+  assert.equal(await cancelRequests(projectId), 1);
+});
+
+test('the README example tells an unknown project apart', async () => {
+  assert.equal(await cancel('no-such-project', { baseUrl, token }), false);
+});
+
+test('cancelProject resolves with the typed project', async () => {
+  const projectId = await createProject('paused');
+  const project = await cancelProject(projectId, token, { baseUrl });
+  assert.equal(project.id, projectId);
+  assert.equal(project.status, 'cancelled');
+  assert.match(project.completed_at, /^\d{4}-\d\d-\d\dT/);
+  assert.ok(Array.isArray(project.task_ids));
+});
+
+test('a wrong token rejects with a typed DeepWorkError', async () => {
+  const projectId = await createProject('executing');
+  const err = await cancelProject(projectId, 'wrong-token', { baseUrl }).then(
+    () => assert.fail('resolved'),
+    (e) => e,
+  );
+  assert.ok(err instanceof DeepWorkError);
+  assert.ok(err instanceof Error);
+  assert.ok(isDeepWorkError(err));
+  assert.equal(err.name, 'DeepWorkError');
+  assert.equal(err.kind, 'unauthorized');
+  assert.equal(err.status, 401);
+  assert.equal(err.projectId, projectId);
+  assert.equal(await serverStatus(projectId), 'executing');
+});
+
+test('a bad argument rejects with invalid_argument before any request', async () => {
+  const projectId = await createProject('executing');
+  const err = await cancelProject(42, token, { baseUrl }).catch((e) => e);
+  assert.equal(err.kind, 'invalid_argument');
+  const unknown = await cancelProject(projectId, token, { baseUrl, retries: 3 }).catch((e) => e);
+  assert.equal(unknown.kind, 'invalid_argument');
+  assert.equal(await cancelRequests(projectId), 0);
+});
+
+test('a DeepWorkClient keeps the server and token', async () => {
+  const client = new DeepWorkClient({ token, baseUrl });
+  const projectId = await createProject('executing');
+  assert.equal((await client.cancelProject(projectId)).status, 'cancelled');
+  assert.throws(() => new DeepWorkClient({ baseUrl }), (e) => isDeepWorkError(e) && e.kind === 'invalid_argument');
+});
+
+test('a connection refused rejects with kind network', async () => {
+  const err = await cancelProject('p', token, { baseUrl: 'http://127.0.0.1:9' }).catch((e) => e);
+  assert.equal(err.kind, 'network');
+  assert.ok(err.cause !== undefined);
+});
+
+test('Node resolves the package to its node entry, which also works with require()', () => {
+  const require = createRequire(import.meta.url);
+  assert.match(require.resolve('deepwork-client'), /node_modules\/deepwork-client\/node\.js$/);
+  assert.equal(typeof require('deepwork-client').cancelProject, 'function');
+});

@@ -1,0 +1,104 @@
+// Code a TypeScript user writes against deepwork-client's packed types. It must
+// compile with `tsc --strict --noEmit` (see types.test.mjs); each `@ts-expect-error`
+// line must be an error, or the compile fails.
+
+import { DeepWorkClient, type CancelProjectOptions, type DeepWorkErrorKind, type ProjectStatus } from 'deepwork-client';
+
+// #region typescript
+import { cancelProject, DeepWorkError, isDeepWorkError, type Project } from 'deepwork-client';
+
+/** What to tell a person, for every kind of failure: adding a kind breaks the build. */
+function explain(err: DeepWorkError): string {
+  switch (err.kind) {
+    case 'invalid_argument':
+      return `bug in the caller: ${err.message}`;
+    case 'unauthorized':
+    case 'forbidden':
+      return 'sign in again';
+    case 'not_found':
+      return 'no such project';
+    case 'invalid_state':
+      return `the project is ${err.currentStatus ?? 'not cancellable'}`;
+    case 'bad_request':
+    case 'validation':
+    case 'http':
+    case 'invalid_response':
+      return `the server said no (${err.status ?? 'no status'})`;
+    case 'rate_limited':
+    case 'server':
+      return `try again in ${(err.retryAfterMs ?? 1000) / 1000} s`;
+    case 'network':
+    case 'timeout':
+    case 'aborted':
+      return 'no answer';
+    default: {
+      const unhandled: never = err.kind;
+      return unhandled;
+    }
+  }
+}
+
+export async function cancel(projectId: string, token: string): Promise<Project | string> {
+  try {
+    return await cancelProject(projectId, token, { baseUrl: 'https://agents.example.com' });
+  } catch (err) {
+    if (isDeepWorkError(err)) return explain(err);
+    throw err;
+  }
+}
+// #endregion
+
+// `Project['status']` is exactly the status union: each is assignable to the other.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const statusIsTheUnion: Same<
+  Project['status'],
+  'draft' | 'planning' | 'awaiting_approval' | 'approved' | 'executing' | 'paused' | 'completed' | 'failed' | 'cancelled'
+> = true;
+const statusIsNamed: Same<Project['status'], ProjectStatus> = true;
+// @ts-expect-error: a string is not a status.
+const notAStatus: Project['status'] = 'archived';
+
+// The kinds are a closed union too, not `string`.
+const kindIsClosed: Same<DeepWorkErrorKind, string> = false;
+
+// Calls resolve with a Project, not `any`.
+type IsAny<T> = 0 extends 1 & T ? true : false;
+const resolvesTyped: IsAny<Awaited<ReturnType<typeof cancelProject>>> = false;
+const methodResolvesTyped: IsAny<Awaited<ReturnType<DeepWorkClient['cancelProject']>>> = false;
+const projectIsTyped: Same<Awaited<ReturnType<typeof cancelProject>>, Project> = true;
+
+async function rejected(token: string, signal: AbortSignal): Promise<void> {
+  // @ts-expect-error: the project id is a string, not a number.
+  await cancelProject(42, token);
+  // @ts-expect-error: the token is required.
+  await cancelProject('p-1');
+  // @ts-expect-error: unknown option.
+  await cancelProject('p-1', token, { baseUrl: 'https://agents.example.com', retries: 3 });
+  // @ts-expect-error: options have their types (timeoutMs is a number).
+  await cancelProject('p-1', token, { timeoutMs: '10s' });
+  // @ts-expect-error: a client needs its token.
+  new DeepWorkClient({ baseUrl: 'https://agents.example.com' });
+  // @ts-expect-error: unknown client option.
+  new DeepWorkClient({ token, retries: 3 });
+  const client = new DeepWorkClient({ token });
+  // @ts-expect-error: per-call options of a client take no baseUrl.
+  await client.cancelProject('p-1', { baseUrl: 'https://agents.example.com' });
+  // The good calls compile.
+  const options: CancelProjectOptions = { baseUrl: 'https://agents.example.com', signal, timeoutMs: 10_000 };
+  const project: Project = await cancelProject('p-1', token, options);
+  const completedAt: string | null = project.completed_at;
+  await client.cancelProject('p-1', { signal });
+  void completedAt;
+}
+
+// A DeepWorkError is an Error, with its fields typed.
+function fields(err: unknown): void {
+  if (err instanceof DeepWorkError) {
+    const status: number | undefined = err.status;
+    const kind: DeepWorkErrorKind = err.kind;
+    const asError: Error = err;
+    void [status, kind, asError];
+  }
+}
+
+void [statusIsTheUnion, statusIsNamed, notAStatus, kindIsClosed, resolvesTyped, methodResolvesTyped, projectIsTyped, rejected, fields];
