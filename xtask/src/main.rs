@@ -5,7 +5,9 @@
 //! - `demo [--addr HOST:PORT]`: build, then serve the demo page and the API; prints the URL.
 //! - `test`: every test of the project: native, headless Chromium and Firefox, the demo
 //!   end to end, and the npm package in each kind of consumer.
+//! - `bench`: size, start-up, per-call cost and memory against raw fetch, as one table.
 
+mod bench;
 mod consumers;
 mod devserver;
 mod e2e;
@@ -30,8 +32,9 @@ fn main() -> ExitCode {
             .map(|pkg| eprintln!("built {}", pkg.display())),
         Some("demo") => devserver::demo(&root, &args[1..]),
         Some("test") => test::all(&root),
+        Some("bench") => bench::run(&root),
         _ => Err(
-            "usage: cargo xtask <setup | build [--dev] | demo [--addr HOST:PORT] | test>"
+            "usage: cargo xtask <setup | build [--dev] | demo [--addr HOST:PORT] | test | bench>"
                 .into(),
         ),
     };

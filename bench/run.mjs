@@ -1,0 +1,171 @@
+// The browser half of `cargo xtask bench`: drives headless Debian Chromium through
+// startup.html and calls.html against a running devserver (lenient flavor, serving
+// bench/ at / and the package at /pkg/) and writes the measurements as one JSON object
+// to the file DEEPWORK_BENCH_OUT; progress goes to stderr. `cargo xtask bench` makes
+// the table from it.
+//
+// By hand: DEEPWORK_BENCH_URL=http://127.0.0.1:PORT DEEPWORK_BENCH_TOKEN=… \
+//          DEEPWORK_BENCH_OUT=results.json node run.mjs
+import { writeFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { CHROMIUM } from '../tools/chromium.mjs';
+
+const { DEEPWORK_BENCH_URL: BASE_URL, DEEPWORK_BENCH_TOKEN: TOKEN, DEEPWORK_BENCH_OUT: OUT } = process.env;
+if (!BASE_URL || !TOKEN || !OUT) {
+  throw new Error('set DEEPWORK_BENCH_URL, DEEPWORK_BENCH_TOKEN and DEEPWORK_BENCH_OUT (cargo xtask bench does)');
+}
+
+const STARTUP_LOADS = 25;
+const PER_CALL = 2000;
+const WARMUP_CALLS = 200;
+const IN_FLIGHT = [1, 16, 128];
+/** SDK and raw rounds per level, alternating which goes first; each about ROUND_MS long. */
+const ROUNDS = 4;
+const ROUND_MS = 1000;
+const MEMORY_CALLS = 10000;
+
+const log = (message) => console.error(`bench: ${message}`);
+
+/** The q-quantile (0..1) of `values`, interpolating between neighbours. */
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  const high = Math.min(low + 1, sorted.length - 1);
+  return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
+}
+
+/** The seeded project that is already cancelled: the lenient server answers every
+ * cancel of it with 200 and the same body, so it can be cancelled any number of times. */
+async function cancelledProject() {
+  const res = await fetch(`${BASE_URL}/__dev/projects`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  if (!res.ok) throw new Error(`GET /__dev/projects: HTTP ${res.status}`);
+  const { projects } = await res.json();
+  const project = projects.find((p) => p.status === 'cancelled');
+  if (!project) throw new Error('the devserver has no cancelled project');
+  return project.id;
+}
+
+/** A new context (own cache, own renderer process) and page; uncaught errors fail the run. */
+async function open(browser, path, isolated) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  if (isolated) {
+    // The devserver sends no COOP/COEP; adding them to the page makes it cross-origin
+    // isolated, which sharpens performance.now() from 100 µs to 5 µs. Routing sends
+    // every request through playwright, so it is removed once the page has loaded.
+    await context.route(`**${path}`, async (route) => {
+      const response = await route.fetch();
+      const headers = {
+        ...response.headers(),
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      };
+      await route.fulfill({ response, headers });
+    });
+  }
+  await page.goto(`${BASE_URL}${path}`);
+  if (isolated) await context.unrouteAll();
+  const check = () => {
+    if (errors.length > 0) throw errors[0];
+  };
+  return { page, check, close: () => context.close() };
+}
+
+async function startup(browser) {
+  const loads = [];
+  // The first load also starts the browser's network service: not counted.
+  for (let i = 0; i <= STARTUP_LOADS; i++) {
+    const { page, check, close } = await open(browser, '/startup.html', false);
+    const load = await page.evaluate(() => window.startup);
+    check();
+    await close();
+    if (i > 0) loads.push(load);
+  }
+  const ms = loads.map((l) => l.ms);
+  return {
+    loads: loads.length,
+    medianMs: quantile(ms, 0.5),
+    p95Ms: quantile(ms, 0.95),
+    afterWasmMedianMs: quantile(loads.map((l) => l.afterWasmMs), 0.5),
+  };
+}
+
+async function callsPage(browser, projectId) {
+  const opened = await open(browser, '/calls.html', true);
+  await opened.page.waitForFunction(() => window.bench !== undefined);
+  const setup = await opened.page.evaluate(([id, token]) => window.bench.setup(id, token), [projectId, TOKEN]);
+  if (setup.wasmFetches !== 1) throw new Error(`the page fetched the .wasm ${setup.wasmFetches} times`);
+  if (!setup.statuses.every((s) => s === 'cancelled')) throw new Error(`cancel answered ${setup.statuses}`);
+  opened.check();
+  return { ...opened, setup };
+}
+
+async function perCallAndThroughput(browser, projectId) {
+  const { page, check, close, setup } = await callsPage(browser, projectId);
+  // Warm-up, so that both paths run optimised code (V8 tiers hot wasm and JS up).
+  await page.evaluate((n) => window.bench.perCall(n), WARMUP_CALLS);
+  log(`per call: ${PER_CALL} SDK and ${PER_CALL} raw calls, alternating`);
+  const times = await page.evaluate((n) => window.bench.perCall(n), PER_CALL);
+  const summary = (ms) => ({ medianMs: quantile(ms, 0.5), p99Ms: quantile(ms, 0.99) });
+  log(`per call, fetch stubbed: ${PER_CALL} SDK and ${PER_CALL} raw calls, alternating`);
+  await page.evaluate((n) => window.bench.perCallStubbed(n), WARMUP_CALLS);
+  const stubbed = await page.evaluate((n) => window.bench.perCallStubbed(n), PER_CALL);
+  const perCall = {
+    calls: PER_CALL,
+    crossOriginIsolated: setup.crossOriginIsolated,
+    sdk: summary(times.sdk),
+    raw: summary(times.raw),
+    stubbed: { sdk: summary(stubbed.sdk), raw: summary(stubbed.raw) },
+  };
+
+  const throughput = [];
+  for (const inFlight of IN_FLIGHT) {
+    log(`throughput: ${inFlight} in flight, ${ROUNDS} rounds of ${ROUND_MS} ms each`);
+    const rates = { sdk: [], raw: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const kind of round % 2 === 0 ? ['sdk', 'raw'] : ['raw', 'sdk']) {
+        const args = [kind, inFlight, ROUND_MS];
+        rates[kind].push(await page.evaluate((a) => window.bench.throughput(...a), args));
+      }
+    }
+    const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+    throughput.push({ inFlight, sdkPerSec: mean(rates.sdk), rawPerSec: mean(rates.raw) });
+  }
+  check();
+  await close();
+  return { perCall, throughput };
+}
+
+async function memory(browser, projectId) {
+  log(`memory: ${MEMORY_CALLS} SDK calls in a fresh page`);
+  const { page, check, close } = await callsPage(browser, projectId);
+  const before = await page.evaluate(() => window.bench.memory());
+  await page.evaluate((n) => window.bench.calls('sdk', n, 16), MEMORY_CALLS);
+  const after = await page.evaluate(() => window.bench.memory());
+  check();
+  await close();
+  return { calls: MEMORY_CALLS, before, after };
+}
+
+const browser = await chromium.launch({
+  ...CHROMIUM,
+  // gc() for the memory readings, and performance.memory unrounded.
+  args: [...CHROMIUM.args, '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+});
+try {
+  const projectId = await cancelledProject();
+  log(`start-up: ${STARTUP_LOADS} loads, each in a new browser context`);
+  const results = {
+    date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    chromium: browser.version(),
+    startup: await startup(browser),
+    ...(await perCallAndThroughput(browser, projectId)),
+    memory: await memory(browser, projectId),
+  };
+  writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+} finally {
+  await browser.close();
+}

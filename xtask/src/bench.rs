@@ -1,0 +1,396 @@
+//! `cargo xtask bench`: what the SDK adds to a page. Builds the release package,
+//! measures its size, then serves it with the bench pages (bench/) beside the API and
+//! has bench/run.mjs drive headless Chromium through start-up, per-call cost,
+//! throughput and memory, with a hand-written fetch measured side by side in the same
+//! run. Prints one table and writes it to target/bench/RESULTS.md.
+
+use crate::devserver;
+use crate::package;
+use crate::process::{run_bounded, Result};
+use crate::toolchain::{self, Tools};
+use serde_json::Value;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// The size budget of the whole package (wasm + the JS a browser loads), gzipped.
+const BUDGET_KIB: f64 = 25.0;
+/// The per-call goal: the SDK's median within 5 % of raw fetch's, or within 50 µs.
+const GOAL_RATIO: f64 = 1.05;
+const GOAL_US: f64 = 50.0;
+/// The browser run takes a few minutes on a busy 2-core machine; more means it hangs.
+const BROWSER_LIMIT: Duration = Duration::from_secs(20 * 60);
+
+/// `cargo xtask bench`.
+pub fn run(root: &Path) -> Result {
+    let tools = toolchain::ensure(root)?;
+    let bench = root.join("bench");
+    toolchain::ensure_npm_deps(&bench, "")?;
+    let pkg = package::build(root, &tools, false)?;
+    let sizes = Sizes::measure(&pkg)?;
+
+    let out = root.join("target/bench");
+    fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let bin = devserver::build(root)?;
+    // The lenient flavor answers every cancel of an already cancelled project with 200
+    // and the same body: the bench can cancel one project any number of times.
+    let args: Vec<String> = vec![
+        "--addr".into(),
+        "127.0.0.1:0".into(),
+        "--flavor".into(),
+        "lenient".into(),
+        "--www".into(),
+        bench.display().to_string(),
+        "--pkg".into(),
+        pkg.display().to_string(),
+    ];
+    let server = devserver::start(&bin, &args, Some(&out.join("devserver.log")))?;
+
+    let json = out.join("results.json");
+    run_bounded(
+        Command::new("node")
+            .current_dir(&bench)
+            .arg("run.mjs")
+            .env("DEEPWORK_BENCH_URL", &server.base_url)
+            .env("DEEPWORK_BENCH_TOKEN", &server.token)
+            .env("DEEPWORK_BENCH_OUT", &json),
+        BROWSER_LIMIT,
+    )?;
+    drop(server);
+    let text = fs::read_to_string(&json).map_err(|e| format!("{}: {e}", json.display()))?;
+    let browser: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", json.display()))?;
+
+    let table = table(&machine(&tools), &sizes, &Results(&browser))?;
+    println!("\n{table}");
+    let results = out.join("RESULTS.md");
+    let markdown =
+        format!("# deepwork-client: performance\n\nMeasured by `cargo xtask bench`.\n\n{table}");
+    fs::write(&results, markdown).map_err(|e| format!("{}: {e}", results.display()))?;
+    eprintln!("bench: table written to {}", results.display());
+    Ok(())
+}
+
+/// Gzipped and raw sizes of what a browser loads from the package, in bytes.
+struct Sizes {
+    wasm_raw: u64,
+    wasm_gzip: u64,
+    /// Each JS file the browser entry loads, with its gzipped size.
+    js_gzip: Vec<(String, u64)>,
+}
+
+impl Sizes {
+    fn measure(pkg: &Path) -> Result<Sizes> {
+        let wasm = pkg.join("deepwork_client_bg.wasm");
+        let wasm_raw = fs::metadata(&wasm)
+            .map_err(|e| format!("{}: {e}", wasm.display()))?
+            .len();
+        // package.json `files` lists what ships; of its .js files, only node.js (Node's
+        // entry) is never loaded by a browser.
+        let manifest = pkg.join("package.json");
+        let manifest: Value = fs::read_to_string(&manifest)
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .ok_or_else(|| format!("cannot read {}", manifest.display()))?;
+        let files = manifest["files"]
+            .as_array()
+            .ok_or("pkg/package.json has no `files`")?;
+        let mut js_gzip = Vec::new();
+        for file in files.iter().filter_map(Value::as_str) {
+            if file.ends_with(".js") && file != "node.js" {
+                let name = file.rsplit('/').next().unwrap_or(file).to_owned();
+                js_gzip.push((name, gzip_size(&pkg.join(file))?));
+            }
+        }
+        Ok(Sizes {
+            wasm_raw,
+            wasm_gzip: gzip_size(&wasm)?,
+            js_gzip,
+        })
+    }
+
+    fn js_total(&self) -> u64 {
+        self.js_gzip.iter().map(|(_, size)| size).sum()
+    }
+}
+
+/// Bytes of `gzip -9` output, as a server compressing at its best would send the file.
+/// `-n` leaves the file's name and time out of the header, as when gzip reads a pipe.
+fn gzip_size(path: &Path) -> Result<u64> {
+    let out = Command::new("gzip")
+        .args(["-9", "-n", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("gzip {} failed ({})", path.display(), out.status));
+    }
+    Ok(out.stdout.len() as u64)
+}
+
+/// The machine and the tools the package was built with.
+struct Machine {
+    cpu: String,
+    cores: usize,
+    rustc: String,
+    wasm_bindgen: String,
+    wasm_opt: String,
+    node: String,
+}
+
+fn machine(tools: &Tools) -> Machine {
+    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix("model name")?
+                .split_once(':')
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = cpuinfo
+        .lines()
+        .filter(|line| line.starts_with("processor"))
+        .count();
+    // The same PATH as the build, so these are the versions that made pkg/.
+    let version = |program: &str| {
+        tools
+            .wasm(program)
+            .arg("--version")
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            // "rustc 1.96.0 (ac68faa20 2026-05-25)": the name and number are enough.
+            .map(|out| {
+                String::from_utf8_lossy(&out.stdout)
+                    .split(" (")
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned()
+            })
+            .unwrap_or_else(|| format!("{program}: unknown"))
+    };
+    Machine {
+        cpu,
+        cores,
+        rustc: version("rustc"),
+        wasm_bindgen: version("wasm-bindgen"),
+        wasm_opt: version("wasm-opt"),
+        node: format!("node {}", version("node")),
+    }
+}
+
+/// What bench/run.mjs measured (its JSON), read by JSON pointer.
+struct Results<'a>(&'a Value);
+
+impl Results<'_> {
+    fn num(&self, pointer: &str) -> Result<f64> {
+        self.0
+            .pointer(pointer)
+            .and_then(Value::as_f64)
+            .ok_or_else(|| format!("target/bench/results.json has no number at {pointer}"))
+    }
+
+    fn text(&self, pointer: &str) -> Result<String> {
+        self.0
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| format!("target/bench/results.json has no text at {pointer}"))
+    }
+}
+
+fn kib(bytes: u64) -> String {
+    format!("{:.1} KiB", bytes as f64 / 1024.0)
+}
+
+fn mib(bytes: f64) -> String {
+    format!("{:.2} MiB", bytes / (1024.0 * 1024.0))
+}
+
+fn us(ms: f64) -> String {
+    format!("{:.0} µs", ms * 1000.0)
+}
+
+/// The one table: measure, result, and how it was measured or what it is compared with.
+fn table(machine: &Machine, sizes: &Sizes, r: &Results) -> Result<String> {
+    let mut rows: Vec<[String; 3]> = Vec::new();
+    let mut row =
+        |measure: &str, result: String, note: String| rows.push([measure.into(), result, note]);
+
+    row(
+        "machine",
+        format!("{}, {} cores", machine.cpu, machine.cores),
+        "shared and noisy: compare the ratios, not the times".into(),
+    );
+    row(
+        "versions",
+        format!(
+            "Chromium {} (headless), {}, {}, {}, {}",
+            r.text("/chromium")?,
+            machine.rustc,
+            machine.wasm_bindgen,
+            machine.wasm_opt,
+            machine.node
+        ),
+        String::new(),
+    );
+    row("date", r.text("/date")?, String::new());
+
+    row(
+        "`.wasm` raw / gzip",
+        format!("{} / {}", kib(sizes.wasm_raw), kib(sizes.wasm_gzip)),
+        "gzip -9".into(),
+    );
+    let parts: Vec<String> = sizes
+        .js_gzip
+        .iter()
+        .map(|(name, size)| format!("{name} {}", kib(*size)))
+        .collect();
+    row(
+        "JS gzip",
+        kib(sizes.js_total()),
+        format!("{}; each file gzipped on its own", parts.join(" + ")),
+    );
+    let total = sizes.wasm_gzip + sizes.js_total();
+    let verdict = if total as f64 <= BUDGET_KIB * 1024.0 {
+        "OK"
+    } else {
+        "OVER"
+    };
+    row(
+        "whole package gzip",
+        kib(total),
+        format!("budget: whole package ≤ {BUDGET_KIB:.0} KiB gzipped (wasm + JS): **{verdict}**"),
+    );
+    row(
+        "cancel-only build",
+        "n/a".into(),
+        "the crate has only the cancel call today: the package above is that build".into(),
+    );
+    row(
+        "for scale",
+        "openai-node ≈52 KiB, ky ≈8 KiB".into(),
+        "minified + gzipped JS SDKs".into(),
+    );
+
+    row(
+        "start-up: import → ready",
+        format!("median {:.1} ms, p95 {:.1} ms", r.num("/startup/medianMs")?, r.num("/startup/p95Ms")?),
+        format!(
+            "dynamic `import('/pkg/index.js')`: fetch from localhost, compile, instantiate; {} page loads, each in a new \
+             browser context (empty HTTP cache, so no wasm code cache either)",
+            r.num("/startup/loads")?
+        ),
+    );
+    row(
+        "start-up: after the `.wasm` arrived",
+        format!("median {:.1} ms", r.num("/startup/afterWasmMedianMs")?),
+        "the part of start-up that is compiling and instantiating; the rest is three fetches in a row \
+         (index.js → glue and error.js → .wasm)"
+            .into(),
+    );
+
+    let calls = r.num("/perCall/calls")?;
+    let isolated =
+        r.0.pointer("/perCall/crossOriginIsolated")
+            .and_then(Value::as_bool)
+            == Some(true);
+    let timer = if isolated {
+        "5 µs timer (cross-origin isolated page)"
+    } else {
+        "100 µs timer (page not cross-origin isolated)"
+    };
+    let (sdk, raw) = (
+        r.num("/perCall/sdk/medianMs")?,
+        r.num("/perCall/raw/medianMs")?,
+    );
+    row(
+        "per call: SDK `cancelProject`",
+        format!("median {}, p99 {}", us(sdk), us(r.num("/perCall/sdk/p99Ms")?)),
+        format!("{calls} calls each, SDK and raw alternating call by call, one page, one server; {timer}"),
+    );
+    row(
+        "per call: raw fetch",
+        format!(
+            "median {}, p99 {}",
+            us(raw),
+            us(r.num("/perCall/raw/p99Ms")?)
+        ),
+        "`fetch` + `res.json()` + the SDK's checks, written by hand".into(),
+    );
+    let met = sdk <= raw * GOAL_RATIO || (sdk - raw) * 1000.0 <= GOAL_US;
+    row(
+        "per call: SDK / raw",
+        format!("×{:.3}, {:+.0} µs", sdk / raw, (sdk - raw) * 1000.0),
+        format!(
+            "goal: SDK median within {:.0} % (or {GOAL_US:.0} µs) of raw fetch: **{}**",
+            (GOAL_RATIO - 1.0) * 100.0,
+            if met { "met" } else { "not met" }
+        ),
+    );
+
+    let (sdk, raw) = (
+        r.num("/perCall/stubbed/sdk/medianMs")?,
+        r.num("/perCall/stubbed/raw/medianMs")?,
+    );
+    row(
+        "per call: fetch stubbed",
+        format!(
+            "SDK median {} (p99 {}), raw median {} (p99 {}): {:+.0} µs",
+            us(sdk),
+            us(r.num("/perCall/stubbed/sdk/p99Ms")?),
+            us(raw),
+            us(r.num("/perCall/stubbed/raw/p99Ms")?),
+            (sdk - raw) * 1000.0
+        ),
+        "the same, with `fetch` answering at once from memory: each side's own JS and wasm work per call".into(),
+    );
+
+    let levels =
+        r.0.pointer("/throughput")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+    for i in 0..levels {
+        let in_flight = r.num(&format!("/throughput/{i}/inFlight"))?;
+        let sdk = r.num(&format!("/throughput/{i}/sdkPerSec"))?;
+        let raw = r.num(&format!("/throughput/{i}/rawPerSec"))?;
+        let note = match i {
+            0 => "completed calls per second, SDK and raw in alternating rounds",
+            _ if in_flight > 6.0 => {
+                "HTTP/1.1: Chromium opens at most 6 connections to the server; the rest queue in the browser"
+            }
+            _ => "",
+        };
+        row(
+            &format!("throughput: {in_flight} in flight"),
+            format!("SDK {sdk:.0}/s, raw {raw:.0}/s (×{:.2})", sdk / raw),
+            note.into(),
+        );
+    }
+
+    let memory_calls = r.num("/memory/calls")?;
+    row(
+        "wasm memory",
+        format!(
+            "{} at start → {} after {memory_calls} SDK calls",
+            mib(r.num("/memory/before/wasmBytes")?),
+            mib(r.num("/memory/after/wasmBytes")?)
+        ),
+        "`WebAssembly.Memory` of the instance index.js started".into(),
+    );
+    let heap = |at: &str| r.num(&format!("/memory/{at}/jsHeapBytes")).map(mib);
+    row(
+        "JS heap in use",
+        format!("{} → {}", heap("before")?, heap("after")?),
+        "whole page, `performance.memory.usedJSHeapSize` after `gc()`".into(),
+    );
+
+    let mut markdown = String::from("| measure | result | notes |\n|---|---|---|\n");
+    for [measure, result, note] in rows {
+        markdown.push_str(&format!("| {measure} | {result} | {note} |\n"));
+    }
+    Ok(markdown)
+}
