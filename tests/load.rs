@@ -149,10 +149,13 @@ async fn ten_thousand_calls_leave_memory_and_listeners_flat() {
     web_sys::console::log_1(
         &format!("wasm memory after 1,000 / 4,000 / 7,000 / 10,000 calls: {memory:?} bytes; signal listeners added {added}, removed {removed}").into(),
     );
-    assert_eq!(
-        memory[2..],
-        [memory[1]; 2],
-        "wasm memory stopped growing after warm-up"
+    // Memory grows in 64 KiB pages, and with 50 calls in flight the allocator's peak
+    // can step up one page late. A leak of even 11 bytes a call would add more than a
+    // page over the last 6,000 calls.
+    let growth = memory[3] - memory[1];
+    assert!(
+        growth <= 65_536.0,
+        "wasm memory grew by {growth} bytes after warm-up: {memory:?}"
     );
     assert_eq!(added, 10_000.0, "one listener per call");
     assert_eq!(added, removed, "every listener was removed");
