@@ -30,8 +30,9 @@ struct Case {
 const BROWSER_RESENDS: [&str; 2] = ["reset", "request_timeout_408"];
 
 /// Each fault with retries on (2). Retry-After (1 s, exposed by the documented flavor)
-/// sets the gap; without it the gap is random backoff, so only the count is checked.
-const ON: [Case; 10] = [
+/// sets the gap; without it the gap is random backoff, so only the count is checked. A
+/// 2xx that breaks the contract is not retried: the server did answer.
+const ON: [Case; 12] = [
     Case {
         fault: "empty_502",
         kind: "server",
@@ -88,6 +89,18 @@ const ON: [Case; 10] = [
     },
     Case {
         fault: "truncated_json",
+        kind: "invalid_response",
+        attempts: 1.0,
+        min_gap_ms: 0.0,
+    },
+    Case {
+        fault: "wrong_shape",
+        kind: "invalid_response",
+        attempts: 1.0,
+        min_gap_ms: 0.0,
+    },
+    Case {
+        fault: "success_false",
         kind: "invalid_response",
         attempts: 1.0,
         min_gap_ms: 0.0,
