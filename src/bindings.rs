@@ -149,11 +149,20 @@ const CLIENT_KEYS: [&str; 5] = [
 ];
 const METHOD_KEYS: [&str; 4] = ["signal", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
 
+/// The retry and timeout limits an options object carries.
 fn limits(options: &options::Options) -> Limits {
     Limits {
         timeout_ms: options.timeout_ms,
         attempt_timeout_ms: options.attempt_timeout_ms,
         max_retries: options.max_retries,
+    }
+}
+
+/// The per-call choices an options object carries.
+fn call(options: &options::Options) -> Call<'_> {
+    Call {
+        signal: options.signal.as_ref(),
+        limits: limits(options),
     }
 }
 
@@ -181,11 +190,7 @@ pub fn cancel_project(
         let options = options::read(&options, &CALL_KEYS).map_err(|e| to_js(e.for_project(&id)))?;
         let settings = Settings::new(&token, options.base_url.as_deref(), Limits::default())
             .map_err(|e| to_js(e.for_project(&id)))?;
-        let call = Call {
-            signal: options.signal.as_ref(),
-            limits: limits(&options),
-        };
-        client::cancel_project(&settings, &id, call)
+        client::cancel_project(&settings, &id, call(&options))
             .await
             .map_err(to_js)
     })
@@ -230,11 +235,7 @@ impl DeepWorkClient {
             let id = id_string(&project_id)?;
             let options =
                 options::read(&options, &METHOD_KEYS).map_err(|e| to_js(e.for_project(&id)))?;
-            let call = Call {
-                signal: options.signal.as_ref(),
-                limits: limits(&options),
-            };
-            client::cancel_project(&settings, &id, call)
+            client::cancel_project(&settings, &id, call(&options))
                 .await
                 .map_err(to_js)
         })
