@@ -218,7 +218,10 @@ async fn a_lost_answer_is_recovered_when_the_retry_hears_already_cancelled() {
     // themselves, so the SDK would hear "already cancelled" on its own first attempt.)
     for server in both() {
         for (fault, extra) in [
-            ("hang", Some(("attemptTimeoutMs", JsValue::from_f64(300.0)))),
+            (
+                "hang",
+                Some(("attemptTimeoutMs", JsValue::from_f64(1000.0))),
+            ),
             ("empty_502", None),
         ] {
             let id = new_project_with(
