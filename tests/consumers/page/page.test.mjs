@@ -1,25 +1,9 @@
-// The plain page (index.html) in headless Chromium, served from its own origin, so
-// each call is a real cross-origin request to the devserver.
+// The plain page (index.html, the SDK imported through an import map) in headless
+// Chromium.
 
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { usePageFixture } from '../harness/browser.mjs';
-import { baseUrl, cancelRequests, createProject, serverStatus, token } from '../harness/devserver.mjs';
+import { pageScenarios } from '../harness/scenarios.mjs';
 
-const page = usePageFixture(new URL('.', import.meta.url));
-
-test('the page cancels a project on its first call, with no errors or warnings', async () => {
-  const projectId = await createProject('executing');
-  const { text, problems } = await page.open({ baseUrl, token, projectId });
-  assert.equal(text, `${projectId} is cancelled`);
-  assert.deepEqual(problems, []);
-  assert.equal(await serverStatus(projectId), 'cancelled');
-  assert.equal(await cancelRequests(projectId), 1);
-});
-
-test('a wrong token reaches the page as a DeepWorkError of kind unauthorized', async () => {
-  const projectId = await createProject('executing');
-  const { text } = await page.open({ baseUrl, token: 'wrong-token', projectId });
-  assert.equal(text, 'not cancelled: unauthorized');
-  assert.equal(await serverStatus(projectId), 'executing');
+pageScenarios(new URL('.', import.meta.url), {
+  who: 'the page',
+  unauthorized: 'not cancelled: unauthorized',
 });
