@@ -184,12 +184,35 @@ pub fn cancel_project(
     token: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "CancelProjectOptions")] options: JsValue,
 ) -> Promise {
+    cancel_promise(Caller::Function(token), project_id, options)
+}
+
+/// Who calls: a client with its checked settings, or the function form with a token
+/// still to check (inside the promise, so that a bad one rejects rather than throws).
+enum Caller {
+    Client(Rc<Settings>),
+    Function(JsValue),
+}
+
+/// One cancel as a promise; both exports share it, so the module holds one copy.
+fn cancel_promise(caller: Caller, project_id: JsValue, options: JsValue) -> Promise {
     future_to_promise(async move {
         let id = id_string(&project_id)?;
-        let token = options::string(&token, "token must be a string").map_err(to_js)?;
-        let options = options::read(&options, &CALL_KEYS).map_err(|e| to_js(e.for_project(&id)))?;
-        let settings = Settings::new(&token, options.base_url.as_deref(), Limits::default())
-            .map_err(|e| to_js(e.for_project(&id)))?;
+        let keys: &[&str] = match caller {
+            Caller::Client(_) => &METHOD_KEYS,
+            Caller::Function(_) => &CALL_KEYS,
+        };
+        let options = options::read(&options, keys).map_err(|e| to_js(e.for_project(&id)))?;
+        let settings = match caller {
+            Caller::Client(settings) => settings,
+            Caller::Function(token) => {
+                let settings =
+                    options::string(&token, "token must be a string").and_then(|token| {
+                        Settings::new(&token, options.base_url.as_deref(), Limits::default())
+                    });
+                Rc::new(settings.map_err(|e| to_js(e.for_project(&id)))?)
+            }
+        };
         client::cancel_project(&settings, &id, call(&options))
             .await
             .map_err(to_js)
@@ -230,14 +253,10 @@ impl DeepWorkClient {
         #[wasm_bindgen(js_name = projectId, unchecked_param_type = "string")] project_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        let settings = Rc::clone(&self.settings);
-        future_to_promise(async move {
-            let id = id_string(&project_id)?;
-            let options =
-                options::read(&options, &METHOD_KEYS).map_err(|e| to_js(e.for_project(&id)))?;
-            client::cancel_project(&settings, &id, call(&options))
-                .await
-                .map_err(to_js)
-        })
+        cancel_promise(
+            Caller::Client(Rc::clone(&self.settings)),
+            project_id,
+            options,
+        )
     }
 }
