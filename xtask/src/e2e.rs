@@ -3,19 +3,19 @@
 //! demo's own server started the way `cargo xtask demo` starts it.
 
 use crate::devserver;
-use crate::process::{describe, Result};
+use crate::process::Result;
+use crate::test::{run_counting, Counts};
 use crate::toolchain::{self, Tools};
 use std::fs;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// Bound for each test (node's own timeout); a test that waits longer has failed.
 const TEST_TIMEOUT_MS: &str = "120000";
 
 /// Runs the end-to-end tests; returns the passed and failed counts and whether node
 /// exited 0. Screenshots of each state land in target/e2e/, with the server's log.
-pub fn run(root: &Path, tools: &Tools) -> Result<(u32, u32, bool)> {
+pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
     let dir = root.join("tests/e2e");
     toolchain::ensure_npm_deps(&dir, "")?;
     // The documented flavor, so that cancelling a completed project is an error (the
@@ -40,36 +40,25 @@ pub fn run(root: &Path, tools: &Tools) -> Result<(u32, u32, bool)> {
         .arg(format!("--test-timeout={TEST_TIMEOUT_MS}"))
         .args(test_files(&dir)?)
         .env("DEEPWORK_DEMO_URL", &url)
-        .env("DEEPWORK_E2E_OUT", &out)
-        .stdout(Stdio::piped());
-    eprintln!("$ {}", describe(&cmd));
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start `{}`: {e}", describe(&cmd)))?;
-    let (mut passed, mut failed) = (0, 0);
-    if let Some(stdout) = child.stdout.take() {
-        for line in BufReader::new(stdout)
-            .lines()
-            .map_while(std::result::Result::ok)
-        {
-            println!("{line}");
-            // TAP's closing lines: `# pass N`, `# fail N`; a test cut off is `# cancelled N`.
-            let count = |label: &str| {
-                line.strip_prefix(label)
-                    .and_then(|n| n.trim().parse::<u32>().ok())
-            };
-            passed += count("# pass ").unwrap_or(0);
-            failed += count("# fail ")
-                .or_else(|| count("# cancelled "))
-                .unwrap_or(0);
-        }
-    }
-    let status = child.wait().map_err(|e| e.to_string())?;
+        .env("DEEPWORK_E2E_OUT", &out);
+    let result = run_counting(&mut cmd, tap_line);
     eprintln!(
         "e2e: screenshots and the server's request log in {}",
         out.display()
     );
-    Ok((passed, failed, status.success()))
+    result
+}
+
+/// TAP's closing lines: `# pass N`, `# fail N`; a test cut off is `# cancelled N`.
+fn tap_line(line: &str, counts: &mut Counts) {
+    let count = |label: &str| {
+        line.strip_prefix(label)
+            .and_then(|n| n.trim().parse::<u32>().ok())
+    };
+    counts.passed += count("# pass ").unwrap_or(0);
+    counts.failed += count("# fail ")
+        .or_else(|| count("# cancelled "))
+        .unwrap_or(0);
 }
 
 /// The test files, sorted, so that node runs exactly these (not support modules).

@@ -11,9 +11,9 @@ use std::time::Instant;
 
 /// Passed and failed counts of one suite.
 #[derive(Default, Clone, Copy)]
-struct Counts {
-    passed: u32,
-    failed: u32,
+pub struct Counts {
+    pub passed: u32,
+    pub failed: u32,
 }
 
 pub fn all(root: &Path) -> Result {
@@ -25,7 +25,7 @@ pub fn all(root: &Path) -> Result {
     native
         .current_dir(root)
         .args(["test", "--workspace", "--no-fail-fast"]);
-    let (counts, ok) = run_counting(&mut native)?;
+    let (counts, ok) = run_counting(&mut native, cargo_test_line)?;
     rows.push(("native (cargo test)", counts, ok));
 
     let bin = devserver::build(root)?;
@@ -44,7 +44,7 @@ pub fn all(root: &Path) -> Result {
             let mut cmd = browser_tests(&tools, root, flag, &documented, &lenient);
             // --nocapture: the load suite prints its memory figures.
             cmd.args([".", "--test", suite, "--", "--nocapture"]);
-            let (suite_counts, suite_ok) = run_counting(&mut cmd)?;
+            let (suite_counts, suite_ok) = run_counting(&mut cmd, cargo_test_line)?;
             counts.passed += suite_counts.passed;
             counts.failed += suite_counts.failed;
             ok &= suite_ok;
@@ -52,8 +52,8 @@ pub fn all(root: &Path) -> Result {
         rows.push((name, counts, ok));
     }
 
-    let (passed, failed, ok) = crate::e2e::run(root, &tools)?;
-    rows.push(("e2e (playwright, chromium)", Counts { passed, failed }, ok));
+    let (counts, ok) = crate::e2e::run(root, &tools)?;
+    rows.push(("e2e (playwright, chromium)", counts, ok));
 
     for (name, passed, failed, ok) in crate::consumers::run(root, &tools, &bin)? {
         rows.push((name, Counts { passed, failed }, ok));
@@ -135,8 +135,9 @@ fn browser_suites(root: &Path) -> Result<Vec<String>> {
     Ok(suites)
 }
 
-/// Runs a test command, echoing its output, and adds up its `test result:` lines.
-fn run_counting(cmd: &mut Command) -> Result<(Counts, bool)> {
+/// Runs a test command, echoing its output, and adds up what `count` reads from each
+/// line of its report.
+pub fn run_counting(cmd: &mut Command, count: fn(&str, &mut Counts)) -> Result<(Counts, bool)> {
     eprintln!("$ {}", describe(cmd));
     let mut child = cmd
         .stdout(Stdio::piped())
@@ -149,14 +150,19 @@ fn run_counting(cmd: &mut Command) -> Result<(Counts, bool)> {
             .map_while(std::result::Result::ok)
         {
             println!("{line}");
-            if let Some(result) = line.trim().strip_prefix("test result: ") {
-                counts.passed += number_before(result, " passed");
-                counts.failed += number_before(result, " failed");
-            }
+            count(&line, &mut counts);
         }
     }
     let status = child.wait().map_err(|e| e.to_string())?;
     Ok((counts, status.success()))
+}
+
+/// cargo test's (and wasm-bindgen-test's) `test result: ok. 12 passed; 0 failed; …`.
+fn cargo_test_line(line: &str, counts: &mut Counts) {
+    if let Some(result) = line.trim().strip_prefix("test result: ") {
+        counts.passed += number_before(result, " passed");
+        counts.failed += number_before(result, " failed");
+    }
 }
 
 /// In "ok. 12 passed; 0 failed; …", the number before `label`.
