@@ -229,14 +229,6 @@ fn failure_error(failure: Failure) -> Error<JsValue> {
             e.status = status;
             e
         }
-        Failure::Rejected(cause) => {
-            let mut e = Error::new(
-                ErrorKind::InvalidArgument,
-                "The browser refused to build the request",
-            );
-            e.cause = Some(cause);
-            e
-        }
         Failure::Timeout => Error::new(ErrorKind::Timeout, "No answer from the server in time"),
         Failure::Network(cause) => {
             let mut e = Error::new(

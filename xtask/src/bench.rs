@@ -96,11 +96,15 @@ impl Sizes {
         let files = manifest["files"]
             .as_array()
             .ok_or("pkg/package.json has no `files`")?;
+        let mut shipped = Vec::new();
+        for entry in files.iter().filter_map(Value::as_str) {
+            files_under(&pkg.join(entry), &mut shipped)?;
+        }
         let mut js_gzip = Vec::new();
-        for file in files.iter().filter_map(Value::as_str) {
-            if file.ends_with(".js") && file != "node.js" {
-                let name = file.rsplit('/').next().unwrap_or(file).to_owned();
-                js_gzip.push((name, gzip_size(&pkg.join(file))?));
+        for file in shipped {
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+            if let Some(name) = name.filter(|n| n.ends_with(".js") && n != "node.js") {
+                js_gzip.push((name, gzip_size(&file)?));
             }
         }
         Ok(Sizes {
@@ -113,6 +117,23 @@ impl Sizes {
     fn js_total(&self) -> u64 {
         self.js_gzip.iter().map(|(_, size)| size).sum()
     }
+}
+
+/// `path` itself, or every file under it when it is a folder (package.json `files`
+/// may name either), in a stable order.
+fn files_under(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result {
+    if !path.is_dir() {
+        out.push(path.to_owned());
+        return Ok(());
+    }
+    let mut entries: Vec<_> = fs::read_dir(path)
+        .and_then(|dir| dir.map(|entry| entry.map(|e| e.path())).collect())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    entries.sort();
+    for entry in entries {
+        files_under(&entry, out)?;
+    }
+    Ok(())
 }
 
 /// Bytes of `gzip -9` output, as a server compressing at its best would send the file.
@@ -289,7 +310,7 @@ fn table(machine: &Machine, sizes: &Sizes, r: &Results) -> Result<String> {
         "start-up: after the `.wasm` arrived",
         format!("median {:.1} ms", r.num("/startup/afterWasmMedianMs")?),
         "the part of start-up that is compiling and instantiating; the rest is three fetches in a row \
-         (index.js → glue and error.js → .wasm)"
+         (index.js → glue and its two snippets → .wasm)"
             .into(),
     );
 

@@ -46,9 +46,10 @@ pub fn build(root: &Path, tools: &Tools, dev: bool) -> Result<PathBuf> {
 /// Copies js/index.js (browsers), js/node.js (Node) and js/index.d.ts into pkg/,
 /// pointing them at the error snippet, and rewrites package.json and README.md.
 fn write_entries(root: &Path, pkg: &Path) -> Result {
-    let snippet = find_snippet(pkg)?;
+    let snippets = find_snippets(pkg)?;
+    let error_module = format!("{snippets}/js/error.js");
     for entry in ["index.js", "node.js"] {
-        let js = read(&root.join("js").join(entry))?.replace("__ERROR_MODULE__", &snippet);
+        let js = read(&root.join("js").join(entry))?.replace("__ERROR_MODULE__", &error_module);
         write(&pkg.join(entry), &js)?;
     }
     write(&pkg.join("index.d.ts"), &read(&root.join("js/index.d.ts"))?)?;
@@ -126,8 +127,8 @@ fn write_entries(root: &Path, pkg: &Path) -> Result {
         "sideEffects",
         Json::Value(json!(["./index.js", "./node.js"])),
     ));
-    // Exactly what ships: the snippet by its path, so that a snippet folder left by an
-    // older build (its name is a hash) is not packed too. npm adds package.json.
+    // Exactly what ships: this build's snippet folder by its name, so that one left by
+    // an older build (its name is a hash) is not packed too. npm adds package.json.
     let files = json!([
         "index.js",
         "index.d.ts",
@@ -135,7 +136,7 @@ fn write_entries(root: &Path, pkg: &Path) -> Result {
         format!("{MODULE}.js"),
         format!("{MODULE}.d.ts"),
         format!("{MODULE}_bg.wasm"),
-        snippet,
+        snippets,
         "README.md",
         "LICENSE-MIT",
         "LICENSE-APACHE"
@@ -153,26 +154,34 @@ fn write_entries(root: &Path, pkg: &Path) -> Result {
     )
 }
 
-/// The path, relative to pkg/, of the error snippet the wasm-bindgen glue imports:
-/// `snippets/deepwork-client-<hash>/js/error.js`. Read from the glue itself, so a
-/// stale snippet folder from an older build cannot be picked by mistake.
-fn find_snippet(pkg: &Path) -> Result<String> {
+/// The folder, relative to pkg/, of the JS snippets the wasm-bindgen glue imports
+/// (`snippets/deepwork-client-<hash>`, holding js/error.js and js/transport.js). Read
+/// from the glue itself, so a stale snippet folder from an older build cannot be picked
+/// by mistake.
+fn find_snippets(pkg: &Path) -> Result<String> {
     let glue = read(&pkg.join(format!("{MODULE}.js")))?;
-    let snippet = glue
+    let imported: Vec<&str> = glue
         .lines()
         .filter(|line| line.starts_with("import "))
-        .find_map(|line| {
-            line.split('\'')
-                .nth(1)
-                .filter(|path| path.ends_with("/js/error.js"))
-        })
-        .and_then(|path| path.strip_prefix("./"))
+        .filter_map(|line| line.split('\'').nth(1))
+        .filter_map(|path| path.strip_prefix("./snippets/"))
+        .collect();
+    let folder = imported
+        .iter()
+        .find_map(|path| path.strip_suffix("/js/error.js"))
         .ok_or("the wasm-bindgen glue does not import a js/error.js snippet")?;
-    if pkg.join(snippet).is_file() {
-        Ok(snippet.to_owned())
-    } else {
-        Err(format!("pkg/{snippet} is missing"))
+    for file in ["error.js", "transport.js"] {
+        let path = format!("{folder}/js/{file}");
+        if !imported.contains(&path.as_str()) {
+            return Err(format!(
+                "the wasm-bindgen glue does not import snippets/{path}"
+            ));
+        }
+        if !pkg.join("snippets").join(&path).is_file() {
+            return Err(format!("pkg/snippets/{path} is missing"));
+        }
     }
+    Ok(format!("snippets/{folder}"))
 }
 
 /// wasm-bindgen's .d.ts without what the package does not export and what would not

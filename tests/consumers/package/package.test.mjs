@@ -21,8 +21,9 @@ function filesUnder(root, at = root) {
 const shipped = filesUnder(dir).sort();
 
 test('the tarball holds exactly the files the package needs', () => {
-  const snippet = shipped.find((f) => /^snippets\/deepwork-client-[0-9a-f]{16}\/js\/error\.js$/.test(f));
-  assert.ok(snippet, `no error snippet in ${shipped.join(', ')}`);
+  const error = shipped.find((f) => /^snippets\/deepwork-client-[0-9a-f]{16}\/js\/error\.js$/.test(f));
+  assert.ok(error, `no error snippet in ${shipped.join(', ')}`);
+  const transport = error.replace(/error\.js$/, 'transport.js');
   assert.deepEqual(shipped, [
     'LICENSE-APACHE',
     'LICENSE-MIT',
@@ -34,7 +35,8 @@ test('the tarball holds exactly the files the package needs', () => {
     'index.js',
     'node.js',
     'package.json',
-    snippet,
+    error,
+    transport,
   ]);
 });
 

@@ -1,0 +1,71 @@
+// The SDK's I/O: one HTTP exchange, and a wait, for src/transport.rs. Written in JS
+// because each is a handful of browser calls: made from Rust, every one of them crossed
+// the wasm boundary and had its own glue, which cost both bytes and time per call. Every
+// decision (what to send, whether to retry, what an answer means) stays in Rust.
+
+/** Why an exchange got no answer; src/transport.rs has the same numbers. */
+const ABORTED = 1;
+const TIMEOUT = 2;
+const NETWORK = 3;
+const REDIRECT = 4;
+
+/**
+ * Sends one request and reads its whole body, within `timeoutMs` and until `signal`
+ * aborts. Never rejects: resolves with `{ failure: 0, status, retryAfter, body }`
+ * (`body` undefined when it is not JSON) or `{ failure, status, cause }`.
+ */
+export async function exchange(method, url, authorization, signal, timeoutMs) {
+  if (signal?.aborted) return { failure: ABORTED };
+  // Our own controller, which the caller's signal and the timer both trip, so that
+  // giving up really stops the request.
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort();
+  }, timeoutMs);
+  signal?.addEventListener('abort', abort);
+  try {
+    const response = await fetch(url, {
+      method,
+      headers: { Authorization: authorization },
+      signal: controller.signal,
+      // Not followed, so that the token cannot travel to another URL. Browsers hide
+      // the redirect behind an opaque response with status 0; Node shows the 3xx.
+      redirect: 'manual',
+    });
+    const { status } = response;
+    if (response.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
+      return { failure: REDIRECT, status };
+    }
+    const retryAfter = response.headers.get('retry-after');
+    const text = await response.text();
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON: the checks in Rust say what that means for this status.
+    }
+    return { failure: 0, status, retryAfter, body };
+  } catch (cause) {
+    return { failure: signal?.aborted ? ABORTED : timedOut ? TIMEOUT : NETWORK, cause };
+  } finally {
+    // A long-lived signal must not collect one listener per call.
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', abort);
+  }
+}
+
+/** Resolves after `ms`, or as soon as `signal` aborts (the caller then checks it). */
+export function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
+  });
+}
