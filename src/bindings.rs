@@ -4,8 +4,9 @@
 use crate::client::{self, Call, Limits, Settings};
 use crate::error::{Detail, Error};
 use crate::options;
+use alloc::rc::Rc;
+use alloc::string::String;
 use js_sys::Promise;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 

@@ -11,6 +11,7 @@ use crate::retry_after;
 use crate::text;
 use crate::transport::{self, Answer, Failure, Outgoing};
 use crate::url;
+use alloc::string::String;
 use js_sys::{Date, Math};
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;

@@ -3,6 +3,7 @@
 
 use crate::json::{Json, Kind};
 use crate::text;
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 /// What went wrong. The strings are the `kind` values JS sees.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! so the same code checks `JsValue`s in the browser and `serde_json::Value`s in native
 //! tests, and the browser path needs no serde (see the size notes in the README).
 
+use alloc::{string::String, vec::Vec};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 

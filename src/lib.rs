@@ -3,8 +3,11 @@
 //! the pure parts (decoding, error mapping, URLs, tokens, Retry-After) are tested
 //! natively with `cargo test`.
 
+#![cfg_attr(not(feature = "std"), no_std)]
 // Errors are the cold path: boxing them would only add code to the wasm module.
 #![allow(clippy::result_large_err)]
+
+extern crate alloc;
 
 mod auth;
 mod bindings;
@@ -28,3 +31,12 @@ pub use bindings::{cancel_project, DeepWorkClient};
 #[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+// Without std (the npm package's build), a panic traps. Nothing from outside can panic
+// the module (inputs and answers are checked, and generated-input tests hold it to
+// that), so what this leaves out is the code that would format a panic message.
+#[cfg(all(not(feature = "std"), target_family = "wasm", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}

@@ -4,6 +4,7 @@
 //! (rather than copying it into a Rust struct) keeps every field a newer server adds.
 
 use crate::json::{Json, Kind};
+use alloc::string::String;
 
 /// Why a 2xx answer cannot be trusted. Each maps to an `invalid_response` message.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::retry::MAX_MAX_RETRIES;
+use alloc::string::String;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
@@ -94,7 +95,7 @@ const BAD_RETRIES: &str = "maxRetries must be a whole number from 0 to 10";
 
 /// Checks a timeout: setTimeout cannot wait longer than 2^31-1 ms.
 pub fn timeout_ms(ms: f64) -> Result<u32, &'static str> {
-    if ms.fract() == 0.0 && (1.0..=2_147_483_647.0).contains(&ms) {
+    if (1.0..=2_147_483_647.0).contains(&ms) && f64::from(ms as u32) == ms {
         Ok(ms as u32)
     } else {
         Err(BAD_TIMEOUT)
@@ -103,7 +104,7 @@ pub fn timeout_ms(ms: f64) -> Result<u32, &'static str> {
 
 /// Checks a retry count.
 pub fn max_retries(n: f64) -> Result<u32, &'static str> {
-    if n.fract() == 0.0 && (0.0..=f64::from(MAX_MAX_RETRIES)).contains(&n) {
+    if (0.0..=f64::from(MAX_MAX_RETRIES)).contains(&n) && f64::from(n as u32) == n {
         Ok(n as u32)
     } else {
         Err(BAD_RETRIES)

@@ -2,6 +2,7 @@
 //! formatting each pull in kilobytes of searcher and panic-message code; these plain
 //! loops do the same for the short strings the SDK handles.
 
+use alloc::string::String;
 /// The byte offset of the first `needle` in `haystack`.
 pub fn find(haystack: &str, needle: &str) -> Option<usize> {
     let (hay, pat) = (haystack.as_bytes(), needle.as_bytes());

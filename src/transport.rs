@@ -2,6 +2,7 @@
 //! which makes the browser calls. One attempt is one call across the wasm boundary and
 //! one promise to wait for.
 
+use alloc::string::String;
 use js_sys::Promise;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};

@@ -38,6 +38,10 @@ pub fn build(root: &Path, tools: &Tools, dev: bool) -> Result<PathBuf> {
             MODULE,
         ])
         .arg(if dev { "--dev" } else { "--release" });
+    if !dev {
+        // Without the `std` feature: no_std, a panic traps (see Cargo.toml).
+        cmd.args(["--", "--no-default-features"]);
+    }
     run_bounded(&mut cmd, BUILD_LIMIT)?;
     write_entries(root, &pkg)?;
     Ok(pkg)

@@ -247,15 +247,20 @@ fn apt_install(packages: &[&str]) -> Result {
     )
 }
 
-/// The wasm-bindgen version pinned (`= "=X"`) in Cargo.toml: the CLI must match it exactly.
+/// The wasm-bindgen version pinned (`version = "=X"`) in Cargo.toml: the CLI must match
+/// it exactly.
 fn wasm_bindgen_version(root: &Path) -> Result<String> {
     let manifest = fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
     manifest
         .lines()
-        .find_map(|l| l.trim().strip_prefix("wasm-bindgen = \"="))
+        .find_map(|l| l.trim().strip_prefix("wasm-bindgen = "))
+        .and_then(|rest| rest.split("\"=").nth(1))
         .and_then(|rest| rest.split('"').next())
         .map(str::to_owned)
-        .ok_or_else(|| "Cargo.toml must pin wasm-bindgen as `wasm-bindgen = \"=X.Y.Z\"`".into())
+        .ok_or_else(|| {
+            "Cargo.toml must pin wasm-bindgen as `wasm-bindgen = { version = \"=X.Y.Z\", … }`"
+                .into()
+        })
 }
 
 /// `cargo install`s `krate` at `version` unless `bin --version` already reports it.
