@@ -7,6 +7,7 @@ use crate::toolchain::Tools;
 use serde_json::{json, Value};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The wasm-bindgen module name inside pkg/.
 const MODULE: &str = "deepwork_client";
@@ -43,13 +44,17 @@ pub fn build(root: &Path, tools: &Tools, dev: bool) -> Result<PathBuf> {
         cmd.args(["--", "--no-default-features"]);
     }
     run_bounded(&mut cmd, BUILD_LIMIT)?;
-    write_entries(root, &pkg)?;
+    let snippets = write_entries(root, &pkg)?;
+    if !dev {
+        minify(tools, &pkg, &snippets)?;
+    }
     Ok(pkg)
 }
 
 /// Copies js/index.js (browsers), js/node.js (Node) and js/index.d.ts into pkg/,
 /// pointing them at the error snippet, and rewrites package.json and README.md.
-fn write_entries(root: &Path, pkg: &Path) -> Result {
+/// Returns the snippet folder (relative to pkg/).
+fn write_entries(root: &Path, pkg: &Path) -> Result<String> {
     let snippets = find_snippets(pkg)?;
     let error_module = format!("{snippets}/js/error.js");
     for entry in ["index.js", "node.js"] {
@@ -155,7 +160,32 @@ fn write_entries(root: &Path, pkg: &Path) -> Result {
     write(
         &pkg.join("README.md"),
         &package_readme(&read(&root.join("README.md"))?, &repository),
-    )
+    )?;
+    Ok(snippets)
+}
+
+/// Minifies every JS file of the package in place: it is a quarter of what a browser
+/// downloads, and comments and long local names are most of that. Exported names stay
+/// (and DeepWorkError sets its `name` itself); the readable sources are js/ and the
+/// glue wasm-bindgen generates from src/.
+fn minify(tools: &Tools, pkg: &Path, snippets: &str) -> Result {
+    let mut files: Vec<PathBuf> = ["index.js", "node.js", &format!("{MODULE}.js")]
+        .iter()
+        .map(|file| pkg.join(file))
+        .collect();
+    for file in ["error.js", "transport.js"] {
+        files.push(pkg.join(snippets).join("js").join(file));
+    }
+    for file in files {
+        run_bounded(
+            Command::new(&tools.esbuild)
+                .arg(&file)
+                .args(["--minify", "--log-level=warning", "--allow-overwrite"])
+                .arg(format!("--outfile={}", file.display())),
+            BUILD_LIMIT,
+        )?;
+    }
+    Ok(())
 }
 
 /// The folder, relative to pkg/, of the JS snippets the wasm-bindgen glue imports

@@ -30,6 +30,8 @@ pub struct Tools {
     system_cargo: Option<PathBuf>,
     pub chromedriver: PathBuf,
     pub geckodriver: PathBuf,
+    /// Minifies the package's JS (tools/package.json).
+    pub esbuild: PathBuf,
 }
 
 impl Tools {
@@ -49,6 +51,7 @@ impl Tools {
 pub fn ensure(root: &Path) -> Result<Tools> {
     let cargo_bin = cargo_home().join("bin");
     let npm_bin = root.join("tools/node_modules/.bin");
+    let esbuild = npm_bin.join("esbuild");
     let base_path = env::var_os("PATH").unwrap_or_default();
     let tool_path = env::join_paths(
         [cargo_bin.clone(), npm_bin]
@@ -87,6 +90,7 @@ pub fn ensure(root: &Path) -> Result<Tools> {
         system_cargo: system_rust.then(|| PathBuf::from("/usr/bin/cargo")),
         chromedriver: PathBuf::from("/usr/bin/chromedriver"),
         geckodriver: cargo_bin.join("geckodriver"),
+        esbuild,
     })
 }
 
