@@ -1,7 +1,26 @@
-// The SDK's I/O: one HTTP exchange, and a wait, for src/transport.rs. Written in JS
-// because each is a handful of browser calls: made from Rust, every one of them crossed
-// the wasm boundary and had its own glue, which cost both bytes and time per call. Every
-// decision (what to send, whether to retry, what an answer means) stays in Rust.
+// The SDK's I/O, for src/transport.rs: one HTTP exchange, a wait, and the loop that
+// runs a call. Written in JS because each is a handful of browser calls and awaits:
+// made from Rust, every browser call crossed the wasm boundary with its own glue, and
+// every await needed Rust's futures executor and closures, which cost both bytes and
+// time per call. Every decision (what to send, whether to retry, what an answer means)
+// stays in Rust, in src/client.rs.
+
+/**
+ * Runs one call (a `CancelCall` from the wasm module): each step returns the promise
+ * to wait for, whose result goes into the next step, until the call is over. Settles
+ * as the call does, and frees it.
+ */
+export async function drive(call) {
+  try {
+    let input;
+    for (let next = call.step(input); next !== undefined; next = call.step(input)) {
+      input = await next;
+    }
+    return call.finish();
+  } finally {
+    call.free();
+  }
+}
 
 /** Why an exchange got no answer; src/transport.rs has the same numbers. */
 const ABORTED = 1;

@@ -1,14 +1,13 @@
 //! The JS surface: a thin `#[wasm_bindgen]` layer that converts arguments, calls the
 //! plain-Rust client and turns every `Error` into a `DeepWorkError`.
 
-use crate::client::{self, Call, Limits, Settings};
+use crate::client::{Call, Cancel, Limits, Settings};
 use crate::error::{Detail, Error};
 use crate::options;
 use alloc::rc::Rc;
 use alloc::string::String;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 #[wasm_bindgen(module = "/js/error.js")]
 extern "C" {
@@ -159,14 +158,6 @@ fn limits(options: &options::Options) -> Limits {
     }
 }
 
-/// The per-call choices an options object carries.
-fn call(options: &options::Options) -> Call<'_> {
-    Call {
-        signal: options.signal.as_ref(),
-        limits: limits(options),
-    }
-}
-
 /// Cancels a Deep Work project: running tasks stop, pending tasks are skipped, done
 /// tasks stay done, and the project becomes `cancelled` for good.
 ///
@@ -189,39 +180,65 @@ pub fn cancel_project(
 }
 
 /// Who calls: a client with its checked settings, or the function form with a token
-/// still to check (inside the promise, so that a bad one rejects rather than throws).
+/// still to check (a bad one then rejects the promise rather than throws).
 enum Caller {
     Client(Rc<Settings>),
     Function(JsValue),
 }
 
-/// One cancel as a promise; both exports share it, so the module holds one copy.
-fn cancel_promise(caller: Caller, project_id: JsValue, options: JsValue) -> Promise {
-    future_to_promise(async move {
-        let id = id_string(&project_id)?;
-        let keys: &[&str] = match caller {
-            Caller::Client(_) => &METHOD_KEYS,
-            Caller::Function(_) => &CALL_KEYS,
-        };
-        let options = options::read(&options, keys).map_err(|e| to_js(e.for_project(&id)))?;
-        let settings = match caller {
-            Caller::Client(settings) => settings,
-            Caller::Function(token) => {
-                let settings =
-                    options::string(&token, "token must be a string").and_then(|token| {
-                        Settings::new(&token, options.base_url.as_deref(), Limits::default())
-                    });
-                Rc::new(settings.map_err(|e| to_js(e.for_project(&id)))?)
-            }
-        };
-        client::cancel_project(&settings, &id, call(&options))
-            .await
-            .map_err(to_js)
-    })
+#[wasm_bindgen(module = "/js/transport.js")]
+extern "C" {
+    /// Runs a call's steps to the end: its promise settles as the call does.
+    fn drive(call: CancelCall) -> Promise;
 }
 
-fn id_string(project_id: &JsValue) -> Result<String, JsValue> {
-    options::string(project_id, "projectId must be a string").map_err(to_js)
+/// One cancel in progress, handed to js/transport.js's `drive`; not part of the API.
+#[wasm_bindgen(skip_typescript)]
+pub struct CancelCall(Cancel);
+
+#[wasm_bindgen]
+impl CancelCall {
+    /// See `Cancel::step`.
+    pub fn step(&mut self, input: JsValue) -> Option<Promise> {
+        self.0.step(input)
+    }
+
+    /// See `Cancel::finish`: the project, or throws the `DeepWorkError`.
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        self.0.finish().map_err(to_js)
+    }
+}
+
+/// One cancel as a promise; both exports share it, so the module holds one copy.
+fn cancel_promise(caller: Caller, project_id: JsValue, options: JsValue) -> Promise {
+    match start(caller, &project_id, &options) {
+        Ok(cancel) => drive(CancelCall(cancel)),
+        Err(error) => Promise::reject(&error),
+    }
+}
+
+/// Checks the arguments and sets up the call, making no request yet.
+fn start(caller: Caller, project_id: &JsValue, options: &JsValue) -> Result<Cancel, JsValue> {
+    let id = options::string(project_id, "projectId must be a string").map_err(to_js)?;
+    let keys: &[&str] = match caller {
+        Caller::Client(_) => &METHOD_KEYS,
+        Caller::Function(_) => &CALL_KEYS,
+    };
+    let mut options = options::read(options, keys).map_err(|e| to_js(e.for_project(&id)))?;
+    let settings = match caller {
+        Caller::Client(settings) => settings,
+        Caller::Function(token) => {
+            let settings = options::string(&token, "token must be a string").and_then(|token| {
+                Settings::new(&token, options.base_url.as_deref(), Limits::default())
+            });
+            Rc::new(settings.map_err(|e| to_js(e.for_project(&id)))?)
+        }
+    };
+    let call = Call {
+        signal: options.signal.take(),
+        limits: limits(&options),
+    };
+    Cancel::new(settings, id, call).map_err(to_js)
 }
 
 /// A client for one server and token: create it once, call it many times.

@@ -11,8 +11,9 @@ use crate::retry_after;
 use crate::text;
 use crate::transport::{self, Answer, Failure, Outgoing};
 use crate::url;
+use alloc::rc::Rc;
 use alloc::string::String;
-use js_sys::{Date, Math};
+use js_sys::{Date, Math, Promise};
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
@@ -68,136 +69,202 @@ impl Settings {
 }
 
 /// Per-call choices.
-pub struct Call<'a> {
-    pub signal: Option<&'a AbortSignal>,
+pub struct Call {
+    pub signal: Option<AbortSignal>,
     pub limits: Limits,
 }
 
-/// One call in progress: its deadline, and what its attempts so far tell.
-struct Attempts<'a> {
-    settings: &'a Settings,
-    signal: Option<&'a AbortSignal>,
+/// One cancel in progress, as a machine of steps (sans I/O): each step hands back the
+/// promise to wait for (an exchange, or a pause before a retry), and js/transport.js's
+/// `drive` feeds what it resolves with into the next step. No Rust future, executor or
+/// closure is involved: a call is two or three plain calls into wasm.
+pub struct Cancel {
+    settings: Rc<Settings>,
+    project_id: String,
+    signal: Option<AbortSignal>,
     timeout_ms: u32,
     attempt_timeout_ms: u32,
     max_retries: u32,
     deadline: f64,
+    /// Attempts made so far.
     made: u32,
+    /// An attempt may have reached the server although its answer was lost.
     may_have_applied: bool,
+    /// The request being tried: the cancel, or the read-back after it.
+    method: &'static str,
+    url: String,
+    /// While reading the project back: the cancel's error, returned if that fails.
+    reading_back: Option<Error<JsValue>>,
+    /// The timeout of the attempt in flight.
+    attempt_ms: u32,
+    state: State,
 }
 
-/// `POST {base}/api/deep-work/projects/{id}/cancel`: the cancelled (or already
-/// completed) project, or why not.
-pub async fn cancel_project(
-    settings: &Settings,
-    project_id: &str,
-    call: Call<'_>,
-) -> Result<JsValue, Error<JsValue>> {
-    let limits = call.limits.or(settings.limits);
-    let timeout_ms = limits.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
-    let mut attempts = Attempts {
-        settings,
-        signal: call.signal,
-        timeout_ms,
-        attempt_timeout_ms: limits.attempt_timeout_ms.unwrap_or(timeout_ms),
-        max_retries: limits.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
-        deadline: Date::now() + f64::from(timeout_ms),
-        made: 0,
-        may_have_applied: false,
-    };
-    let result = cancel(&mut attempts, project_id).await;
-    result.map_err(|mut e| {
-        e.attempts = attempts.made;
-        e.for_project(project_id)
-    })
+enum State {
+    Start,
+    Sending,
+    Waiting,
+    Over(Result<JsValue, Error<JsValue>>),
 }
 
-async fn cancel(attempts: &mut Attempts<'_>, project_id: &str) -> Result<JsValue, Error<JsValue>> {
-    url::check_project_id(project_id).map_err(Error::invalid_argument)?;
-    let url = url::project_url(&attempts.settings.base_url, project_id, "cancel");
-    match attempts.send("POST", &url).await {
-        Ok(answer) => model::check_cancel_answer(answer.body.as_ref(), project_id)
-            .map_err(|e| invalid(e, &answer)),
+/// What a step leads to.
+enum Next {
+    Await(Promise),
+    Over(Result<JsValue, Error<JsValue>>),
+}
+
+impl Cancel {
+    /// `POST {base}/api/deep-work/projects/{id}/cancel`, to be driven by `step`. Fails
+    /// (kind invalid_argument) on an id that cannot be one, before any request.
+    pub fn new(
+        settings: Rc<Settings>,
+        project_id: String,
+        call: Call,
+    ) -> Result<Self, Error<JsValue>> {
+        if let Err(message) = url::check_project_id(&project_id) {
+            return Err(Error::invalid_argument(message).for_project(&project_id));
+        }
+        let limits = call.limits.or(settings.limits);
+        let timeout_ms = limits.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
+        let url = url::project_url(&settings.base_url, &project_id, "cancel");
+        Ok(Self {
+            settings,
+            project_id,
+            signal: call.signal,
+            timeout_ms,
+            attempt_timeout_ms: limits.attempt_timeout_ms.unwrap_or(timeout_ms),
+            max_retries: limits.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+            deadline: Date::now() + f64::from(timeout_ms),
+            made: 0,
+            may_have_applied: false,
+            method: "POST",
+            url,
+            reading_back: None,
+            attempt_ms: 0,
+            state: State::Start,
+        })
+    }
+
+    /// Takes what the last promise resolved with (nothing at the start) and returns the
+    /// next promise to wait for, or None when the call is over (then `finish`).
+    pub fn step(&mut self, input: JsValue) -> Option<Promise> {
+        let next = match self.state {
+            State::Start => self.attempt(),
+            State::Sending => self.answered(transport::read(input)),
+            State::Waiting if self.aborted() => self.failed(failure_error(Failure::Aborted)),
+            State::Waiting => self.attempt(),
+            State::Over(_) => return None,
+        };
+        match next {
+            Next::Await(promise) => Some(promise),
+            Next::Over(result) => {
+                self.state = State::Over(result);
+                None
+            }
+        }
+    }
+
+    /// The cancelled (or already completed) project, or why not. Only once, after `step`
+    /// returned None; an `invalid_argument` error otherwise, so misuse cannot panic.
+    pub fn finish(&mut self) -> Result<JsValue, Error<JsValue>> {
+        let result = match core::mem::replace(&mut self.state, State::Start) {
+            State::Over(result) => result,
+            _ => Err(Error::invalid_argument("the call is not over")),
+        };
+        result.map_err(|mut e| {
+            e.attempts = self.made;
+            e.for_project(&self.project_id)
+        })
+    }
+
+    fn aborted(&self) -> bool {
+        self.signal.as_ref().is_some_and(AbortSignal::aborted)
+    }
+
+    /// Starts an attempt while time remains.
+    fn attempt(&mut self) -> Next {
+        let remaining = self.deadline - Date::now();
+        if remaining < 1.0 {
+            return self.failed(self.timed_out());
+        }
+        self.attempt_ms = (f64::from(self.attempt_timeout_ms).min(remaining) as u32).max(1);
+        self.made += 1;
+        self.state = State::Sending;
+        Next::Await(transport::send(&Outgoing {
+            method: self.method,
+            url: &self.url,
+            authorization: &self.settings.authorization,
+            signal: self.signal.as_ref(),
+            timeout_ms: self.attempt_ms,
+        }))
+    }
+
+    /// Reads an attempt's outcome: done, a pause before the next attempt, or a final error.
+    fn answered(&mut self, outcome: Result<Answer, Failure>) -> Next {
+        let (outcome, error) = match outcome {
+            Ok(answer) if (200..300).contains(&answer.status) => return self.succeeded(&answer),
+            Ok(answer) => {
+                let retry_after_ms = answer
+                    .retry_after
+                    .as_deref()
+                    .and_then(|v| retry_after::parse(v, Date::now() as u64));
+                let status = answer.status;
+                let error = error::from_answer(
+                    status,
+                    answer.body.as_ref(),
+                    retry_after_ms,
+                    self.settings.token(),
+                );
+                let outcome = Outcome::Answer {
+                    status,
+                    retry_after_ms,
+                };
+                (outcome, error)
+            }
+            Err(Failure::Timeout) if Date::now() >= self.deadline - 1.0 => {
+                return self.failed(self.timed_out())
+            }
+            Err(Failure::Timeout) => (Outcome::NoAnswer, attempt_timed_out(self.attempt_ms)),
+            Err(failure @ Failure::Network(_)) => (Outcome::NoAnswer, failure_error(failure)),
+            Err(other) => return self.failed(failure_error(other)),
+        };
+        self.may_have_applied |= outcome.may_have_applied();
+        match retry::delay_ms(outcome, self.made, self.max_retries, Math::random()) {
+            // Waiting past the deadline would only turn the server's answer into a timeout.
+            Some(delay) if Date::now() + (delay as f64) < self.deadline => {
+                self.state = State::Waiting;
+                Next::Await(transport::wait(delay as u32, self.signal.as_ref()))
+            }
+            _ => self.failed(error),
+        }
+    }
+
+    fn succeeded(&mut self, answer: &Answer) -> Next {
+        let body = answer.body.as_ref();
+        Next::Over(match self.reading_back.take() {
+            None => {
+                model::check_cancel_answer(body, &self.project_id).map_err(|e| invalid(e, answer))
+            }
+            Some(cancel_error) => {
+                model::check_plan_answer(body, &self.project_id).map_err(|_| cancel_error)
+            }
+        })
+    }
+
+    /// The request in hand failed for good.
+    fn failed(&mut self, e: Error<JsValue>) -> Next {
+        if let Some(cancel_error) = self.reading_back.take() {
+            return Next::Over(Err(cancel_error));
+        }
         // An earlier attempt got through although its answer was lost: the server now
         // says the project is cancelled, which is what was asked. Read it back.
-        Err(e) if attempts.may_have_applied && e.current_status.as_deref() == Some("cancelled") => {
-            let url = url::project_url(&attempts.settings.base_url, project_id, "plan");
-            match attempts.send("GET", &url).await {
-                Ok(answer) => {
-                    model::check_plan_answer(answer.body.as_ref(), project_id).map_err(|_| e)
-                }
-                Err(_) => Err(e),
-            }
+        if self.may_have_applied && e.current_status.as_deref() == Some("cancelled") {
+            self.method = "GET";
+            self.url = url::project_url(&self.settings.base_url, &self.project_id, "plan");
+            self.reading_back = Some(e);
+            return self.attempt();
         }
-        Err(e) => Err(e),
-    }
-}
-
-fn invalid(invalid: model::Invalid, answer: &Answer) -> Error<JsValue> {
-    let mut e = Error::new(ErrorKind::InvalidResponse, invalid.message());
-    e.status = Some(answer.status);
-    e
-}
-
-impl Attempts<'_> {
-    /// Sends the request, retrying while the policy allows and time remains, until a
-    /// 2xx answer (returned) or a final error.
-    async fn send(&mut self, method: &str, url: &str) -> Result<Answer, Error<JsValue>> {
-        loop {
-            let remaining = self.deadline - Date::now();
-            if remaining < 1.0 {
-                return Err(self.timed_out());
-            }
-            let attempt_ms = f64::from(self.attempt_timeout_ms).min(remaining) as u32;
-            let outgoing = Outgoing {
-                method,
-                url,
-                authorization: &self.settings.authorization,
-                signal: self.signal,
-                timeout_ms: attempt_ms.max(1),
-            };
-            self.made += 1;
-            let (outcome, error) = match transport::send(&outgoing).await {
-                Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),
-                Ok(answer) => {
-                    let retry_after_ms = answer
-                        .retry_after
-                        .as_deref()
-                        .and_then(|v| retry_after::parse(v, Date::now() as u64));
-                    let status = answer.status;
-                    let outcome = Outcome::Answer {
-                        status,
-                        retry_after_ms,
-                    };
-                    (
-                        outcome,
-                        error::from_answer(
-                            status,
-                            answer.body.as_ref(),
-                            retry_after_ms,
-                            self.settings.token(),
-                        ),
-                    )
-                }
-                Err(Failure::Timeout) if Date::now() >= self.deadline - 1.0 => {
-                    return Err(self.timed_out())
-                }
-                Err(Failure::Timeout) => (Outcome::NoAnswer, attempt_timed_out(attempt_ms)),
-                Err(failure @ Failure::Network(_)) => (Outcome::NoAnswer, failure_error(failure)),
-                Err(other) => return Err(failure_error(other)),
-            };
-            self.may_have_applied |= outcome.may_have_applied();
-            let Some(delay) = retry::delay_ms(outcome, self.made, self.max_retries, Math::random())
-            else {
-                return Err(error);
-            };
-            // Waiting past the deadline would only turn the server's answer into a timeout.
-            if Date::now() + delay as f64 >= self.deadline {
-                return Err(error);
-            }
-            transport::wait(delay as u32, self.signal)
-                .await
-                .map_err(failure_error)?;
-        }
+        Next::Over(Err(e))
     }
 
     fn timed_out(&self) -> Error<JsValue> {
@@ -206,6 +273,12 @@ impl Attempts<'_> {
         message.push_str(" ms); the request was aborted");
         Error::new(ErrorKind::Timeout, message)
     }
+}
+
+fn invalid(invalid: model::Invalid, answer: &Answer) -> Error<JsValue> {
+    let mut e = Error::new(ErrorKind::InvalidResponse, invalid.message());
+    e.status = Some(answer.status);
+    e
 }
 
 fn attempt_timed_out(attempt_ms: u32) -> Error<JsValue> {

@@ -1,12 +1,11 @@
 //! One HTTP exchange, and the waits between retries: the Rust side of js/transport.js,
 //! which makes the browser calls. One attempt is one call across the wasm boundary and
-//! one promise to wait for.
+//! one promise, which js/transport.js's `drive` waits for.
 
 use alloc::string::String;
 use js_sys::Promise;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 #[wasm_bindgen(module = "/js/transport.js")]
@@ -71,20 +70,24 @@ pub enum Failure {
     Redirect(Option<u16>),
 }
 
-/// Sends one request and reads the whole answer, within `timeout_ms`.
-pub async fn send(out: &Outgoing<'_>) -> Result<Answer, Failure> {
-    let promise = exchange(
+/// Starts one request; its promise resolves with what `read` takes.
+pub fn send(out: &Outgoing<'_>) -> Promise {
+    exchange(
         out.method,
         out.url,
         out.authorization,
         out.signal,
         out.timeout_ms,
-    );
-    let exchanged: Exchanged = match JsFuture::from(promise).await {
-        Ok(value) => value.unchecked_into(),
-        // exchange does not reject; should a broken environment make it, that is no answer.
-        Err(cause) => return Err(Failure::Network(cause)),
-    };
+    )
+}
+
+/// What a `send` promise resolved with, as an answer or why there was none.
+pub fn read(exchanged: JsValue) -> Result<Answer, Failure> {
+    if !exchanged.is_object() {
+        // exchange always resolves with an object; anything else is a broken environment.
+        return Err(Failure::Network(exchanged));
+    }
+    let exchanged: Exchanged = exchanged.unchecked_into();
     match exchanged.failure() {
         0 => Ok(Answer {
             status: exchanged.status(),
@@ -101,14 +104,7 @@ pub async fn send(out: &Outgoing<'_>) -> Result<Answer, Failure> {
     }
 }
 
-/// Waits `ms`, or less if `signal` aborts (then `Failure::Aborted`).
-pub async fn wait(ms: u32, signal: Option<&AbortSignal>) -> Result<(), Failure> {
-    if !signal.is_some_and(AbortSignal::aborted) {
-        let _ = JsFuture::from(sleep(ms, signal)).await;
-    }
-    if signal.is_some_and(AbortSignal::aborted) {
-        Err(Failure::Aborted)
-    } else {
-        Ok(())
-    }
+/// A promise that resolves after `ms`, or as soon as `signal` aborts.
+pub fn wait(ms: u32, signal: Option<&AbortSignal>) -> Promise {
+    sleep(ms, signal)
 }
