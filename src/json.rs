@@ -3,10 +3,12 @@
 //! tests, and the browser path needs no serde (see the size notes in the README).
 
 use alloc::{string::String, vec::Vec};
-use js_sys::{Array, Reflect};
+use js_sys::Array;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// The type of a JSON value, as far as decoding needs to know.
+/// The type of a JSON value, as far as decoding needs to know (js/json.js numbers them
+/// in this order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Null,
@@ -30,34 +32,30 @@ pub trait Json: Sized {
     fn elements(&self) -> Option<Vec<Self>>;
 }
 
+#[wasm_bindgen(module = "/js/json.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = kind)]
+    fn kind_of(value: &JsValue) -> u8;
+    // JSON.parse makes no getters or proxies, so reading a member cannot throw.
+    #[wasm_bindgen(js_name = member)]
+    fn member_of(value: &JsValue, key: &str) -> JsValue;
+}
+
 impl Json for JsValue {
     fn kind(&self) -> Kind {
-        if self.is_null() {
-            Kind::Null
-        } else if self.as_bool().is_some() {
-            Kind::Bool
-        } else if self.as_f64().is_some() {
-            Kind::Number
-        } else if self.is_string() {
-            Kind::String
-        } else if Array::is_array(self) {
-            Kind::Array
-        } else if self.is_object() && !self.is_function() {
-            Kind::Object
-        } else {
-            Kind::Other
+        match kind_of(self) {
+            0 => Kind::Null,
+            1 => Kind::Bool,
+            2 => Kind::Number,
+            3 => Kind::String,
+            4 => Kind::Array,
+            5 => Kind::Object,
+            _ => Kind::Other,
         }
     }
 
     fn member(&self, key: &str) -> Option<Self> {
-        if self.kind() != Kind::Object {
-            return None;
-        }
-        // Reflect.get only throws on a proxy or a throwing getter, which JSON.parse
-        // never produces; treat that like a missing member all the same.
-        Reflect::get(self, &JsValue::from_str(key))
-            .ok()
-            .filter(|v| !v.is_undefined())
+        Some(member_of(self, key)).filter(|v| !v.is_undefined())
     }
 
     fn string(&self) -> Option<String> {

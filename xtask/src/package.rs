@@ -12,6 +12,9 @@ use std::process::Command;
 /// The wasm-bindgen module name inside pkg/.
 const MODULE: &str = "deepwork_client";
 
+/// The JS snippets (js/) the module imports: wasm-bindgen copies them into pkg/snippets/.
+const SNIPPETS: [&str; 3] = ["error.js", "json.js", "transport.js"];
+
 /// Sections of the repository's README that are about working on this repository, not
 /// about using the package: left out of the package's README.
 const DEVELOPER_SECTIONS: [&str; 7] = [
@@ -173,7 +176,7 @@ fn minify(tools: &Tools, pkg: &Path, snippets: &str) -> Result {
         .iter()
         .map(|file| pkg.join(file))
         .collect();
-    for file in ["error.js", "transport.js"] {
+    for file in SNIPPETS {
         files.push(pkg.join(snippets).join("js").join(file));
     }
     for file in files {
@@ -189,7 +192,7 @@ fn minify(tools: &Tools, pkg: &Path, snippets: &str) -> Result {
 }
 
 /// The folder, relative to pkg/, of the JS snippets the wasm-bindgen glue imports
-/// (`snippets/deepwork-client-<hash>`, holding js/error.js and js/transport.js). Read
+/// (`snippets/deepwork-client-<hash>`, holding the `SNIPPETS`). Read
 /// from the glue itself, so a stale snippet folder from an older build cannot be picked
 /// by mistake.
 fn find_snippets(pkg: &Path) -> Result<String> {
@@ -204,7 +207,7 @@ fn find_snippets(pkg: &Path) -> Result<String> {
         .iter()
         .find_map(|path| path.strip_suffix("/js/error.js"))
         .ok_or("the wasm-bindgen glue does not import a js/error.js snippet")?;
-    for file in ["error.js", "transport.js"] {
+    for file in SNIPPETS {
         let path = format!("{folder}/js/{file}");
         if !imported.contains(&path.as_str()) {
             return Err(format!(

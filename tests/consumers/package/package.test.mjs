@@ -23,7 +23,7 @@ const shipped = filesUnder(dir).sort();
 test('the tarball holds exactly the files the package needs', () => {
   const error = shipped.find((f) => /^snippets\/deepwork-client-[0-9a-f]{16}\/js\/error\.js$/.test(f));
   assert.ok(error, `no error snippet in ${shipped.join(', ')}`);
-  const transport = error.replace(/error\.js$/, 'transport.js');
+  const [json, transport] = ['json.js', 'transport.js'].map((name) => error.replace(/error\.js$/, name));
   assert.deepEqual(shipped, [
     'LICENSE-APACHE',
     'LICENSE-MIT',
@@ -36,6 +36,7 @@ test('the tarball holds exactly the files the package needs', () => {
     'node.js',
     'package.json',
     error,
+    json,
     transport,
   ]);
 });
