@@ -57,10 +57,19 @@ function hasType(value, type) {
 
 const CALLS = { sdk, raw };
 
+/**
+ * One call, timed, and split by its request's Resource Timing entry into the time
+ * before the request started, the request itself (to the last byte), and the time
+ * after it. Phases are null when no request went out (a stubbed fetch).
+ */
 async function timed(call) {
+  performance.clearResourceTimings();
   const start = performance.now();
   await call();
-  return performance.now() - start;
+  const end = performance.now();
+  const request = performance.getEntriesByType('resource').at(-1);
+  const phases = request && [request.startTime - start, request.responseEnd - request.startTime, end - request.responseEnd];
+  return { ms: end - start, phases };
 }
 
 window.bench = {
@@ -78,14 +87,22 @@ window.bench = {
     };
   },
 
-  /** `count` calls of each kind, alternating call by call (and which goes first), in ms. */
+  /**
+   * `count` calls of each kind, alternating call by call (and which goes first): each
+   * call's time in ms, and its phases (see `timed`).
+   */
   async perCall(count) {
     const times = { sdk: [], raw: [] };
+    const phases = { sdk: [], raw: [] };
     for (let i = 0; i < count; i++) {
       const order = i % 2 === 0 ? ['sdk', 'raw'] : ['raw', 'sdk'];
-      for (const kind of order) times[kind].push(await timed(CALLS[kind]));
+      for (const kind of order) {
+        const call = await timed(CALLS[kind]);
+        times[kind].push(call.ms);
+        if (call.phases) phases[kind].push(call.phases);
+      }
     }
-    return times;
+    return { ...times, phases };
   },
 
   /**

@@ -113,11 +113,16 @@ async function perCallAndThroughput(browser, projectId) {
   log(`per call, fetch stubbed: ${PER_CALL} SDK and ${PER_CALL} raw calls, alternating`);
   await page.evaluate((n) => window.bench.perCallStubbed(n), WARMUP_CALLS);
   const stubbed = await page.evaluate((n) => window.bench.perCallStubbed(n), PER_CALL);
+  // Median of each phase: before the request, the request, after it (ms).
+  const phases = (calls) => {
+    if (calls.length !== PER_CALL) throw new Error(`${calls.length} of ${PER_CALL} calls have a resource entry`);
+    return [0, 1, 2].map((i) => quantile(calls.map((c) => c[i]), 0.5));
+  };
   const perCall = {
     calls: PER_CALL,
     crossOriginIsolated: setup.crossOriginIsolated,
-    sdk: summary(times.sdk),
-    raw: summary(times.raw),
+    sdk: { ...summary(times.sdk), phasesMs: phases(times.phases.sdk) },
+    raw: { ...summary(times.raw), phasesMs: phases(times.phases.raw) },
     stubbed: { sdk: summary(stubbed.sdk), raw: summary(stubbed.raw) },
   };
 

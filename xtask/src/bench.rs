@@ -7,6 +7,7 @@
 use crate::devserver;
 use crate::package;
 use crate::process::{run_bounded, Result};
+use crate::size::{Sizes, BUDGET_KIB};
 use crate::toolchain::{self, Tools};
 use serde_json::Value;
 use std::fs;
@@ -14,8 +15,6 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-/// The size budget of the whole package (wasm + the JS a browser loads), gzipped.
-const BUDGET_KIB: f64 = 25.0;
 /// The per-call goal: the SDK's median within 5 % of raw fetch's, or within 50 µs.
 const GOAL_RATIO: f64 = 1.05;
 const GOAL_US: f64 = 50.0;
@@ -70,84 +69,6 @@ pub fn run(root: &Path) -> Result {
     fs::write(&results, markdown).map_err(|e| format!("{}: {e}", results.display()))?;
     eprintln!("bench: table written to {}", results.display());
     Ok(())
-}
-
-/// Gzipped and raw sizes of what a browser loads from the package, in bytes.
-struct Sizes {
-    wasm_raw: u64,
-    wasm_gzip: u64,
-    /// Each JS file the browser entry loads, with its gzipped size.
-    js_gzip: Vec<(String, u64)>,
-}
-
-impl Sizes {
-    fn measure(pkg: &Path) -> Result<Sizes> {
-        let wasm = pkg.join("deepwork_client_bg.wasm");
-        let wasm_raw = fs::metadata(&wasm)
-            .map_err(|e| format!("{}: {e}", wasm.display()))?
-            .len();
-        // package.json `files` lists what ships; of its .js files, only node.js (Node's
-        // entry) is never loaded by a browser.
-        let manifest = pkg.join("package.json");
-        let manifest: Value = fs::read_to_string(&manifest)
-            .ok()
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .ok_or_else(|| format!("cannot read {}", manifest.display()))?;
-        let files = manifest["files"]
-            .as_array()
-            .ok_or("pkg/package.json has no `files`")?;
-        let mut shipped = Vec::new();
-        for entry in files.iter().filter_map(Value::as_str) {
-            files_under(&pkg.join(entry), &mut shipped)?;
-        }
-        let mut js_gzip = Vec::new();
-        for file in shipped {
-            let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
-            if let Some(name) = name.filter(|n| n.ends_with(".js") && n != "node.js") {
-                js_gzip.push((name, gzip_size(&file)?));
-            }
-        }
-        Ok(Sizes {
-            wasm_raw,
-            wasm_gzip: gzip_size(&wasm)?,
-            js_gzip,
-        })
-    }
-
-    fn js_total(&self) -> u64 {
-        self.js_gzip.iter().map(|(_, size)| size).sum()
-    }
-}
-
-/// `path` itself, or every file under it when it is a folder (package.json `files`
-/// may name either), in a stable order.
-fn files_under(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result {
-    if !path.is_dir() {
-        out.push(path.to_owned());
-        return Ok(());
-    }
-    let mut entries: Vec<_> = fs::read_dir(path)
-        .and_then(|dir| dir.map(|entry| entry.map(|e| e.path())).collect())
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    entries.sort();
-    for entry in entries {
-        files_under(&entry, out)?;
-    }
-    Ok(())
-}
-
-/// Bytes of `gzip -9` output, as a server compressing at its best would send the file.
-/// `-n` leaves the file's name and time out of the header, as when gzip reads a pipe.
-fn gzip_size(path: &Path) -> Result<u64> {
-    let out = Command::new("gzip")
-        .args(["-9", "-n", "-c"])
-        .arg(path)
-        .output()
-        .map_err(|e| format!("cannot run gzip: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("gzip {} failed ({})", path.display(), out.status));
-    }
-    Ok(out.stdout.len() as u64)
 }
 
 /// The machine and the tools the package was built with.
@@ -275,12 +196,8 @@ fn table(machine: &Machine, sizes: &Sizes, r: &Results) -> Result<String> {
         kib(sizes.js_total()),
         format!("{}; each file gzipped on its own", parts.join(" + ")),
     );
-    let total = sizes.wasm_gzip + sizes.js_total();
-    let verdict = if total as f64 <= BUDGET_KIB * 1024.0 {
-        "OK"
-    } else {
-        "OVER"
-    };
+    let total = sizes.total();
+    let verdict = if sizes.within_budget() { "OK" } else { "OVER" };
     row(
         "whole package gzip",
         kib(total),
@@ -310,7 +227,7 @@ fn table(machine: &Machine, sizes: &Sizes, r: &Results) -> Result<String> {
         "start-up: after the `.wasm` arrived",
         format!("median {:.1} ms", r.num("/startup/afterWasmMedianMs")?),
         "the part of start-up that is compiling and instantiating; the rest is three fetches in a row \
-         (index.js → glue and its two snippets → .wasm)"
+         (index.js → glue and its snippets → .wasm)"
             .into(),
     );
 
@@ -351,6 +268,28 @@ fn table(machine: &Machine, sizes: &Sizes, r: &Results) -> Result<String> {
             (GOAL_RATIO - 1.0) * 100.0,
             if met { "met" } else { "not met" }
         ),
+    );
+
+    let phase = |side: &str, i: usize| r.num(&format!("/perCall/{side}/phasesMs/{i}"));
+    let mut phases = Vec::new();
+    for (i, name) in ["before the request", "request", "after it"]
+        .iter()
+        .enumerate()
+    {
+        let (sdk, raw) = (phase("sdk", i)?, phase("raw", i)?);
+        phases.push(format!(
+            "{name} {} vs {} ({:+.0} µs)",
+            us(sdk),
+            us(raw),
+            (sdk - raw) * 1000.0
+        ));
+    }
+    row(
+        "per call, by phase: SDK vs raw",
+        phases.join("; "),
+        "medians, split by each request's Resource Timing entry: call → request start, request start → last \
+         byte of the answer, last byte → promise settled"
+            .into(),
     );
 
     let (sdk, raw) = (

@@ -17,6 +17,7 @@
 use crate::devserver::{self, Devserver};
 use crate::package;
 use crate::process::{describe, run_bounded, Result};
+use crate::size::{Sizes, BUDGET_KIB};
 use crate::toolchain::{self, Tools};
 use serde_json::Value;
 use std::fs;
@@ -52,6 +53,7 @@ pub type Row = (&'static str, u32, u32, bool);
 pub fn run(root: &Path, tools: &Tools, devserver_bin: &Path) -> Result<Vec<Row>> {
     let started = Instant::now();
     let pkg = package::build(root, tools, false)?;
+    let mut rows = vec![size_budget(&pkg)?];
     let packed = pack(root, &pkg)?;
     let unpacked = unpack(root)?;
     let consumers = root.join("tests/consumers");
@@ -76,7 +78,6 @@ pub fn run(root: &Path, tools: &Tools, devserver_bin: &Path) -> Result<Vec<Row>>
     // Its request log goes to a file: the failing request is then easy to find.
     let log = root.join("target/consumers/devserver.log");
     let server = devserver::start(devserver_bin, &args, Some(&log))?;
-    let mut rows = Vec::new();
     for ((dir, file, name), ready) in FIXTURES.into_iter().zip(ready) {
         let (passed, failed, ok) = match ready {
             Ok(()) => node_test(&consumers.join(dir), file, &server)?,
@@ -90,6 +91,22 @@ pub fn run(root: &Path, tools: &Tools, devserver_bin: &Path) -> Result<Vec<Row>>
     let (passed, failed) = check_readme(root);
     rows.push(("npm: README snippets", passed, failed, failed == 0));
     Ok(rows)
+}
+
+/// The package's one deterministic performance figure, as a test: what a browser
+/// downloads, gzipped, within the budget (`cargo xtask bench` measures the rest).
+fn size_budget(pkg: &Path) -> Result<Row> {
+    let sizes = Sizes::measure(pkg)?;
+    let ok = sizes.within_budget();
+    eprintln!(
+        "size: wasm {} B + JS {} B = {} B gzipped; budget {BUDGET_KIB} KiB = {} B: {}",
+        sizes.wasm_gzip,
+        sizes.js_total(),
+        sizes.total(),
+        (BUDGET_KIB * 1024.0) as u64,
+        if ok { "within" } else { "OVER" }
+    );
+    Ok(("npm: size budget (gzip)", u32::from(ok), u32::from(!ok), ok))
 }
 
 /// What `npm pack` reported.

@@ -13,6 +13,7 @@ mod devserver;
 mod e2e;
 mod package;
 mod process;
+mod size;
 mod test;
 mod toolchain;
 
