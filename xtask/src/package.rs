@@ -179,16 +179,15 @@ fn minify(tools: &Tools, pkg: &Path, snippets: &str) -> Result {
     for file in SNIPPETS {
         files.push(pkg.join(snippets).join("js").join(file));
     }
-    for file in files {
-        run_bounded(
-            Command::new(&tools.esbuild)
-                .arg(&file)
-                .args(["--minify", "--log-level=warning", "--allow-overwrite"])
-                .arg(format!("--outfile={}", file.display())),
-            BUILD_LIMIT,
-        )?;
-    }
-    Ok(())
+    // Each file is written back where it was: --outbase keeps the folders.
+    run_bounded(
+        Command::new(&tools.esbuild)
+            .args(&files)
+            .args(["--minify", "--log-level=warning", "--allow-overwrite"])
+            .arg(format!("--outbase={}", pkg.display()))
+            .arg(format!("--outdir={}", pkg.display())),
+        BUILD_LIMIT,
+    )
 }
 
 /// The folder, relative to pkg/, of the JS snippets the wasm-bindgen glue imports
