@@ -38,13 +38,7 @@ export async function exchange(method, url, authorization, signal, timeoutMs) {
   // Our own controller, which the caller's signal and the timer both trip, so that
   // giving up really stops the request.
   const controller = new AbortController();
-  const abort = () => controller.abort();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort();
-  }, timeoutMs);
-  signal?.addEventListener('abort', abort);
+  const disarm = arm(timeoutMs, signal, () => controller.abort());
   try {
     // fetch() from a call stack with wasm frames on it took ~70 µs longer in Chromium
     // than from plain JS (cargo xtask bench); one microtask first leaves only JS.
@@ -71,23 +65,33 @@ export async function exchange(method, url, authorization, signal, timeoutMs) {
     }
     return { failure: 0, status, retryAfter, body };
   } catch (cause) {
-    return { failure: signal?.aborted ? ABORTED : timedOut ? TIMEOUT : NETWORK, cause };
+    // Our controller aborted, but not through the caller's signal: the timer did.
+    const failure = signal?.aborted ? ABORTED : controller.signal.aborted ? TIMEOUT : NETWORK;
+    return { failure, cause };
   } finally {
-    // A long-lived signal must not collect one listener per call.
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', abort);
+    disarm();
   }
 }
 
 /** Resolves after `ms`, or as soon as `signal` aborts (the caller then checks it). */
 export function sleep(ms, signal) {
   return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+    const disarm = arm(ms, signal, () => {
+      disarm();
       resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done);
+    });
   });
+}
+
+/**
+ * Calls `handler` after `ms`, and when `signal` aborts, until the returned function
+ * disarms both: a long-lived signal must not collect one listener per call.
+ */
+function arm(ms, signal, handler) {
+  const timer = setTimeout(handler, ms);
+  signal?.addEventListener('abort', handler);
+  return () => {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', handler);
+  };
 }

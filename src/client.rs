@@ -9,7 +9,7 @@ use crate::options::DEFAULT_TIMEOUT_MS;
 use crate::retry::{self, Outcome, DEFAULT_MAX_RETRIES};
 use crate::retry_after;
 use crate::text;
-use crate::transport::{self, Answer, Failure, Outgoing};
+use crate::transport::{self, Answer, Failure};
 use crate::url;
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -190,13 +190,13 @@ impl Cancel {
         self.attempt_ms = (f64::from(self.attempt_timeout_ms).min(remaining) as u32).max(1);
         self.made += 1;
         self.state = State::Sending;
-        Next::Await(transport::send(&Outgoing {
-            method: self.method,
-            url: &self.url,
-            authorization: &self.settings.authorization,
-            signal: self.signal.as_ref(),
-            timeout_ms: self.attempt_ms,
-        }))
+        Next::Await(transport::exchange(
+            self.method,
+            &self.url,
+            &self.settings.authorization,
+            self.signal.as_ref(),
+            self.attempt_ms,
+        ))
     }
 
     /// Reads an attempt's outcome: done, a pause before the next attempt, or a final error.
@@ -233,7 +233,7 @@ impl Cancel {
             // Waiting past the deadline would only turn the server's answer into a timeout.
             Some(delay) if Date::now() + (delay as f64) < self.deadline => {
                 self.state = State::Waiting;
-                Next::Await(transport::wait(delay as u32, self.signal.as_ref()))
+                Next::Await(transport::sleep(delay as u32, self.signal.as_ref()))
             }
             _ => self.failed(error),
         }

@@ -10,15 +10,17 @@ use web_sys::AbortSignal;
 
 #[wasm_bindgen(module = "/js/transport.js")]
 extern "C" {
-    /// Resolves with an `Exchanged`; never rejects.
-    fn exchange(
+    /// Starts one request; its promise resolves with what `read` takes (it never
+    /// rejects).
+    pub fn exchange(
         method: &str,
         url: &str,
         authorization: &str,
         signal: Option<&AbortSignal>,
         timeout_ms: u32,
     ) -> Promise;
-    fn sleep(ms: u32, signal: Option<&AbortSignal>) -> Promise;
+    /// A promise that resolves after `ms`, or as soon as `signal` aborts.
+    pub fn sleep(ms: u32, signal: Option<&AbortSignal>) -> Promise;
 
     /// What `exchange` resolves with.
     type Exchanged;
@@ -38,15 +40,6 @@ extern "C" {
 const ABORTED: u8 = 1;
 const TIMEOUT: u8 = 2;
 const REDIRECT: u8 = 4;
-
-/// What to send.
-pub struct Outgoing<'a> {
-    pub method: &'a str,
-    pub url: &'a str,
-    pub authorization: &'a str,
-    pub signal: Option<&'a AbortSignal>,
-    pub timeout_ms: u32,
-}
 
 /// What came back: the status, the `Retry-After` header (when CORS lets us read it)
 /// and the whole body, parsed when it is JSON. The body stays on the JS side: copying
@@ -70,18 +63,7 @@ pub enum Failure {
     Redirect(Option<u16>),
 }
 
-/// Starts one request; its promise resolves with what `read` takes.
-pub fn send(out: &Outgoing<'_>) -> Promise {
-    exchange(
-        out.method,
-        out.url,
-        out.authorization,
-        out.signal,
-        out.timeout_ms,
-    )
-}
-
-/// What a `send` promise resolved with, as an answer or why there was none.
+/// What an `exchange` promise resolved with, as an answer or why there was none.
 pub fn read(exchanged: JsValue) -> Result<Answer, Failure> {
     if !exchanged.is_object() {
         // exchange always resolves with an object; anything else is a broken environment.
@@ -102,9 +84,4 @@ pub fn read(exchanged: JsValue) -> Result<Answer, Failure> {
         )),
         _ => Err(Failure::Network(exchanged.cause())),
     }
-}
-
-/// A promise that resolves after `ms`, or as soon as `signal` aborts.
-pub fn wait(ms: u32, signal: Option<&AbortSignal>) -> Promise {
-    sleep(ms, signal)
 }
