@@ -105,6 +105,8 @@ enum State {
     Sending,
     Waiting,
     Over(Result<JsValue, Error<JsValue>>),
+    /// `finish` has taken the result.
+    Finished,
 }
 
 /// What a step leads to.
@@ -153,7 +155,7 @@ impl Cancel {
             State::Sending => self.answered(transport::read(input)),
             State::Waiting if self.aborted() => self.failed(failure_error(Failure::Aborted)),
             State::Waiting => self.attempt(),
-            State::Over(_) => return None,
+            State::Over(_) | State::Finished => return None,
         };
         match next {
             Next::Await(promise) => Some(promise),
@@ -165,11 +167,14 @@ impl Cancel {
     }
 
     /// The cancelled (or already completed) project, or why not. Only once, after `step`
-    /// returned None; an `invalid_argument` error otherwise, so misuse cannot panic.
+    /// returned None; an `invalid_argument` error otherwise, so misuse cannot panic, and
+    /// a call once finished never sends again.
     pub fn finish(&mut self) -> Result<JsValue, Error<JsValue>> {
-        let result = match core::mem::replace(&mut self.state, State::Start) {
+        let result = match core::mem::replace(&mut self.state, State::Finished) {
             State::Over(result) => result,
-            _ => Err(Error::invalid_argument("the call is not over")),
+            _ => Err(Error::invalid_argument(
+                "the call is not over, or already finished",
+            )),
         };
         result.map_err(|mut e| {
             e.attempts = self.made;
