@@ -1,6 +1,5 @@
 //! The bearer token: checked once, then kept only as the Authorization header value.
 
-use alloc::string::String;
 /// Longest token accepted, in bytes: servers reject headers far shorter than a URL.
 const MAX_TOKEN_BYTES: usize = 8 * 1024;
 

@@ -1,321 +1,237 @@
-//! The calls themselves, in plain Rust over the transport: validate, send (retrying what
-//! is safe to retry), check the answer, and turn every outcome into a project or an
-//! `Error`.
+//! The Rust API: a [`DeepWorkClient`] for one server and token, and its calls.
 
-use crate::auth;
-use crate::error::{self, Error, ErrorKind};
-use crate::model;
-use crate::options::DEFAULT_TIMEOUT_MS;
-use crate::retry::{self, Outcome, DEFAULT_MAX_RETRIES};
-use crate::retry_after;
-use crate::text;
-use crate::transport::{self, Answer, Failure};
+use crate::call::Call;
+use crate::decode::{self, Invalid};
+use crate::error::Error;
+use crate::model::{Envelope, PlanAnswer, Project, ProjectAnswer, ProjectStatus};
+use crate::options::CallOptions;
+use crate::server::Server;
+use crate::transport::Answer;
 use crate::url;
-use alloc::rc::Rc;
-use alloc::string::String;
-use js_sys::{Date, Math, Promise};
+use gloo_net::http::Method;
+use js_sys::Reflect;
+use std::fmt;
+use std::rc::Rc;
 use wasm_bindgen::JsValue;
-use web_sys::AbortSignal;
 
-/// Where and as whom to call, and the defaults for each call: checked once, shared by
-/// every call of a client.
-pub struct Settings {
-    base_url: String,
-    /// `Bearer <token>`: the only place the token is kept.
-    authorization: String,
-    limits: Limits,
+/// The docs' local server, for [`DeepWorkClient::local`].
+pub use crate::url::DEFAULT_BASE_URL;
+
+/// A client of one Deep Work server, as one user (a bearer token).
+///
+/// Cheap to clone (the checked settings are shared). Each call returns a future that
+/// sends the request when first polled; dropping it aborts the request.
+///
+/// ```no_run
+/// use deepwork_client::{DeepWorkClient, ErrorKind, ProjectStatus};
+///
+/// # async fn run(id: &str, token: &str) -> Result<(), Box<dyn std::error::Error>> {
+/// let client = DeepWorkClient::new("http://127.0.0.1:8000", token)?;
+/// match client.cancel_project(id).await {
+///     Ok(project) => assert_eq!(project.status, ProjectStatus::Cancelled),
+///     Err(e) if e.kind() == ErrorKind::NotFound => {
+///         println!("no such project ({:?}): {:?}", e.status(), e.detail());
+///     }
+///     Err(e) => return Err(e.into()),
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct DeepWorkClient {
+    server: Rc<Server>,
+    options: CallOptions,
 }
 
-/// How long and how often one call may try.
-#[derive(Clone, Copy, Default)]
-pub struct Limits {
-    /// The whole call, retries and waits included.
-    pub timeout_ms: Option<u32>,
-    /// One attempt; by default as long as the whole call has left.
-    pub attempt_timeout_ms: Option<u32>,
-    pub max_retries: Option<u32>,
-}
-
-impl Limits {
-    /// These limits, with any unset one taken from `defaults`.
-    fn or(self, defaults: Limits) -> Limits {
-        Limits {
-            timeout_ms: self.timeout_ms.or(defaults.timeout_ms),
-            attempt_timeout_ms: self.attempt_timeout_ms.or(defaults.attempt_timeout_ms),
-            max_retries: self.max_retries.or(defaults.max_retries),
-        }
+impl fmt::Debug for DeepWorkClient {
+    /// The base URL and the options; never the token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeepWorkClient")
+            .field("base_url", &self.server.base_url)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
     }
 }
 
-impl Settings {
-    pub fn new(
-        token: &str,
-        base_url: Option<&str>,
-        limits: Limits,
-    ) -> Result<Self, Error<JsValue>> {
+impl DeepWorkClient {
+    /// A client of the server at `base_url` (an absolute http(s) URL, optionally with a
+    /// path prefix) with a bearer `token`, sent only in the `Authorization` header.
+    ///
+    /// Fails with kind [`InvalidArgument`](crate::ErrorKind::InvalidArgument) on a URL
+    /// or token that cannot work; makes no request.
+    ///
+    /// ```
+    /// use deepwork_client::DeepWorkClient;
+    /// let client = DeepWorkClient::new("https://agents.example.com/", "t0ken")?;
+    /// assert_eq!(client.base_url(), "https://agents.example.com");
+    /// assert!(!format!("{client:?}").contains("t0ken"));
+    /// # Ok::<(), deepwork_client::Error>(())
+    /// ```
+    pub fn new(base_url: &str, token: &str) -> Result<Self, Error> {
         Ok(Self {
-            authorization: auth::authorization(token).map_err(Error::invalid_argument)?,
-            base_url: url::base_url(base_url.unwrap_or(url::DEFAULT_BASE_URL))
-                .map_err(Error::invalid_argument)?,
-            limits,
+            server: Rc::new(Server::new(base_url, token)?),
+            options: CallOptions::default(),
         })
     }
 
-    fn token(&self) -> &str {
-        self.authorization
-            .strip_prefix("Bearer ")
-            .unwrap_or_default()
+    /// A client of the docs' local server, `http://localhost:8000`.
+    ///
+    /// ```
+    /// let client = deepwork_client::DeepWorkClient::local("t0ken")?;
+    /// assert_eq!(client.base_url(), deepwork_client::DEFAULT_BASE_URL);
+    /// # Ok::<(), deepwork_client::Error>(())
+    /// ```
+    pub fn local(token: &str) -> Result<Self, Error> {
+        Self::new(DEFAULT_BASE_URL, token)
     }
-}
 
-/// Per-call choices.
-pub struct Call {
-    pub signal: Option<AbortSignal>,
-    pub limits: Limits,
-}
-
-/// One cancel in progress, as a machine of steps (sans I/O): each step hands back the
-/// promise to wait for (an exchange, or a pause before a retry), and js/transport.js's
-/// `drive` feeds what it resolves with into the next step. No Rust future, executor or
-/// closure is involved: a call is two or three plain calls into wasm.
-pub struct Cancel {
-    settings: Rc<Settings>,
-    project_id: String,
-    signal: Option<AbortSignal>,
-    timeout_ms: u32,
-    attempt_timeout_ms: u32,
-    max_retries: u32,
-    deadline: f64,
-    /// Attempts made so far.
-    made: u32,
-    /// An attempt may have reached the server although its answer was lost.
-    may_have_applied: bool,
-    /// The request being tried: the cancel, or the read-back after it.
-    method: &'static str,
-    url: String,
-    /// While reading the project back: the cancel's error, returned if that fails.
-    reading_back: Option<Error<JsValue>>,
-    /// The timeout of the attempt in flight.
-    attempt_ms: u32,
-    state: State,
-}
-
-enum State {
-    Start,
-    Sending,
-    Waiting,
-    Over(Result<JsValue, Error<JsValue>>),
-    /// `finish` has taken the result.
-    Finished,
-}
-
-/// What a step leads to.
-enum Next {
-    Await(Promise),
-    Over(Result<JsValue, Error<JsValue>>),
-}
-
-impl Cancel {
-    /// `POST {base}/api/deep-work/projects/{id}/cancel`, to be driven by `step`. Fails
-    /// (kind invalid_argument) on an id that cannot be one, before any request.
-    pub fn new(
-        settings: Rc<Settings>,
-        project_id: String,
-        call: Call,
-    ) -> Result<Self, Error<JsValue>> {
-        if let Err(message) = url::check_project_id(&project_id) {
-            return Err(Error::invalid_argument(message).for_project(&project_id));
+    /// This client with `options` for its calls: each option set there replaces this
+    /// client's; the others stay. The server and token are shared, not copied.
+    ///
+    /// ```
+    /// use deepwork_client::{CallOptions, DeepWorkClient};
+    /// use std::time::Duration;
+    /// let client = DeepWorkClient::local("t0ken")?
+    ///     .with_options(CallOptions::new().timeout(Duration::from_secs(10)));
+    /// let patient = client.with_options(CallOptions::new().max_retries(5));
+    /// assert_eq!(patient.options().timeout, Some(Duration::from_secs(10)));
+    /// assert_eq!(patient.options().max_retries, Some(5));
+    /// # Ok::<(), deepwork_client::Error>(())
+    /// ```
+    pub fn with_options(&self, options: CallOptions) -> Self {
+        Self {
+            server: Rc::clone(&self.server),
+            options: options.or(&self.options),
         }
-        let limits = call.limits.or(settings.limits);
-        let timeout_ms = limits.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
-        let url = url::project_url(&settings.base_url, &project_id, "cancel");
-        Ok(Self {
-            settings,
-            project_id,
-            signal: call.signal,
-            timeout_ms,
-            attempt_timeout_ms: limits.attempt_timeout_ms.unwrap_or(timeout_ms),
-            max_retries: limits.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
-            deadline: Date::now() + f64::from(timeout_ms),
-            made: 0,
-            may_have_applied: false,
-            method: "POST",
-            url,
-            reading_back: None,
-            attempt_ms: 0,
-            state: State::Start,
-        })
     }
 
-    /// Takes what the last promise resolved with (nothing at the start) and returns the
-    /// next promise to wait for, or None when the call is over (then `finish`).
-    pub fn step(&mut self, input: JsValue) -> Option<Promise> {
-        let next = match self.state {
-            State::Start => self.attempt(),
-            State::Sending => self.answered(transport::read(input)),
-            State::Waiting if self.aborted() => self.failed(failure_error(Failure::Aborted)),
-            State::Waiting => self.attempt(),
-            State::Over(_) | State::Finished => return None,
-        };
-        match next {
-            Next::Await(promise) => Some(promise),
-            Next::Over(result) => {
-                self.state = State::Over(result);
-                None
+    /// The server's base URL, normalised (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.server.base_url
+    }
+
+    /// The options of this client's calls (unset ones take the defaults).
+    pub fn options(&self) -> &CallOptions {
+        &self.options
+    }
+
+    /// Cancels a project: running tasks stop, pending tasks are skipped, done tasks
+    /// stay done, and the project becomes `cancelled` for good.
+    ///
+    /// Resolves with the cancelled project, or with the project as it is when the
+    /// server says it had already completed (the real server answers so). Lost answers
+    /// and busy servers are retried (see [`CallOptions`]); a retry that finds the
+    /// project already cancelled by the lost attempt resolves with it.
+    ///
+    /// Fails with kind [`InvalidArgument`](crate::ErrorKind::InvalidArgument), before
+    /// any request, on an id that cannot be one.
+    pub async fn cancel_project(&self, project_id: &str) -> Result<Project, Error> {
+        if let Err(message) = url::check_project_id(project_id) {
+            return Err(Error::invalid_argument(message).for_project(project_id));
+        }
+        let mut call =
+            Call::new(&self.server, &self.options).map_err(|e| e.for_project(project_id))?;
+        let cancel_url = url::project_url(&self.server.base_url, project_id, "cancel");
+        let result = match call.send(Method::POST, &cancel_url).await {
+            Ok(answer) => cancelled(&answer, project_id),
+            // An earlier attempt got through although its answer was lost: the server
+            // now says the project is cancelled, which is what was asked. Read it back.
+            Err(e) if call.may_have_applied && e.current_status() == Some("cancelled") => {
+                let plan_url = url::project_url(&self.server.base_url, project_id, "plan");
+                match call.send(Method::GET, &plan_url).await {
+                    Ok(answer) => read_back(&answer, project_id).ok_or(e),
+                    Err(_) => Err(e),
+                }
             }
-        }
-    }
-
-    /// The cancelled (or already completed) project, or why not. Only once, after `step`
-    /// returned None; an `invalid_argument` error otherwise, so misuse cannot panic, and
-    /// a call once finished never sends again.
-    pub fn finish(&mut self) -> Result<JsValue, Error<JsValue>> {
-        let result = match core::mem::replace(&mut self.state, State::Finished) {
-            State::Over(result) => result,
-            _ => Err(Error::invalid_argument(
-                "the call is not over, or already finished",
-            )),
+            Err(e) => Err(e),
         };
         result.map_err(|mut e| {
-            e.attempts = self.made;
-            e.for_project(&self.project_id)
+            e.0.attempts = call.made;
+            e.for_project(project_id)
         })
     }
+}
 
-    fn aborted(&self) -> bool {
-        self.signal.as_ref().is_some_and(AbortSignal::aborted)
+/// The project of a 2xx cancel answer, checked by `check_cancelled`.
+fn cancelled(answer: &Answer, project_id: &str) -> Result<Project, Error> {
+    project_of::<ProjectAnswer>(answer)
+        .and_then(|project| check_cancelled(project, project_id))
+        .map_err(|invalid| Error::invalid_response(invalid, answer.status))
+}
+
+/// A cancel answer's project must be the one asked for, cancelled, or completed: the
+/// real server answers 200 with the project unchanged when nothing was left to cancel.
+fn check_cancelled(project: Project, project_id: &str) -> Result<Project, Invalid> {
+    if project.id != project_id {
+        return Err(Invalid::at(
+            "project.id",
+            "expected the id of the project asked for",
+        ));
     }
-
-    /// Starts an attempt while time remains.
-    fn attempt(&mut self) -> Next {
-        let remaining = self.deadline - Date::now();
-        if remaining < 1.0 {
-            return self.failed(self.timed_out());
-        }
-        self.attempt_ms = (f64::from(self.attempt_timeout_ms).min(remaining) as u32).max(1);
-        self.made += 1;
-        self.state = State::Sending;
-        Next::Await(transport::exchange(
-            self.method,
-            &self.url,
-            &self.settings.authorization,
-            self.signal.as_ref(),
-            self.attempt_ms,
-        ))
-    }
-
-    /// Reads an attempt's outcome: done, a pause before the next attempt, or a final error.
-    fn answered(&mut self, outcome: Result<Answer, Failure>) -> Next {
-        let (outcome, error) = match outcome {
-            Ok(answer) if (200..300).contains(&answer.status) => return self.succeeded(&answer),
-            Ok(answer) => {
-                let retry_after_ms = answer
-                    .retry_after
-                    .as_deref()
-                    .and_then(|v| retry_after::parse(v, Date::now() as u64));
-                let status = answer.status;
-                let error = error::from_answer(
-                    status,
-                    answer.body.as_ref(),
-                    retry_after_ms,
-                    self.settings.token(),
-                );
-                let outcome = Outcome::Answer {
-                    status,
-                    retry_after_ms,
-                };
-                (outcome, error)
-            }
-            Err(Failure::Timeout) if Date::now() >= self.deadline - 1.0 => {
-                return self.failed(self.timed_out())
-            }
-            Err(Failure::Timeout) => (Outcome::NoAnswer, attempt_timed_out(self.attempt_ms)),
-            Err(failure @ Failure::Network(_)) => (Outcome::NoAnswer, failure_error(failure)),
-            Err(other) => return self.failed(failure_error(other)),
-        };
-        self.may_have_applied |= outcome.may_have_applied();
-        match retry::delay_ms(outcome, self.made, self.max_retries, Math::random()) {
-            // Waiting past the deadline would only turn the server's answer into a timeout.
-            Some(delay) if Date::now() + (delay as f64) < self.deadline => {
-                self.state = State::Waiting;
-                Next::Await(transport::sleep(delay as u32, self.signal.as_ref()))
-            }
-            _ => self.failed(error),
-        }
-    }
-
-    fn succeeded(&mut self, answer: &Answer) -> Next {
-        let body = answer.body.as_ref();
-        Next::Over(match self.reading_back.take() {
-            None => {
-                model::check_cancel_answer(body, &self.project_id).map_err(|e| invalid(e, answer))
-            }
-            Some(cancel_error) => {
-                model::check_plan_answer(body, &self.project_id).map_err(|_| cancel_error)
-            }
-        })
-    }
-
-    /// The request in hand failed for good.
-    fn failed(&mut self, e: Error<JsValue>) -> Next {
-        if let Some(cancel_error) = self.reading_back.take() {
-            return Next::Over(Err(cancel_error));
-        }
-        // An earlier attempt got through although its answer was lost: the server now
-        // says the project is cancelled, which is what was asked. Read it back.
-        if self.may_have_applied && e.current_status.as_deref() == Some("cancelled") {
-            self.method = "GET";
-            self.url = url::project_url(&self.settings.base_url, &self.project_id, "plan");
-            self.reading_back = Some(e);
-            return self.attempt();
-        }
-        Next::Over(Err(e))
-    }
-
-    fn timed_out(&self) -> Error<JsValue> {
-        let mut message = String::from("No answer from the server within timeoutMs (");
-        text::push_decimal(&mut message, u64::from(self.timeout_ms));
-        message.push_str(" ms); the request was aborted");
-        Error::new(ErrorKind::Timeout, message)
+    match project.status {
+        ProjectStatus::Cancelled | ProjectStatus::Completed => Ok(project),
+        _ => Err(Invalid::at(
+            "project.status",
+            "expected 'cancelled' or 'completed'",
+        )),
     }
 }
 
-fn invalid(invalid: model::Invalid, answer: &Answer) -> Error<JsValue> {
-    let mut e = Error::new(ErrorKind::InvalidResponse, invalid.message());
-    e.status = Some(answer.status);
-    e
+/// The project read back after a lost cancel answer, when it shows it cancelled.
+fn read_back(answer: &Answer, project_id: &str) -> Option<Project> {
+    let project = project_of::<PlanAnswer>(answer).ok()?;
+    (project.id == project_id && project.status == ProjectStatus::Cancelled).then_some(project)
 }
 
-fn attempt_timed_out(attempt_ms: u32) -> Error<JsValue> {
-    let mut message = String::from("No answer within attemptTimeoutMs (");
-    text::push_decimal(&mut message, u64::from(attempt_ms));
-    message.push_str(" ms); the attempt was aborted");
-    Error::new(ErrorKind::Timeout, message)
+/// The project of a decoded answer `T`, with the server's own project object kept
+/// beside the decoded one.
+fn project_of<T: Envelope>(answer: &Answer) -> Result<Project, Invalid> {
+    let body = answer
+        .body
+        .as_ref()
+        .ok_or_else(|| Invalid::at("", "expected JSON"))?;
+    let project = decode::from_js::<T>(body)?.into_project()?;
+    let raw = Reflect::get(body, &JsValue::from_str("project")).unwrap_or(JsValue::UNDEFINED);
+    Ok(project.with_raw(raw))
 }
 
-/// The error for an attempt that got no usable answer.
-fn failure_error(failure: Failure) -> Error<JsValue> {
-    match failure {
-        Failure::Aborted => Error::new(
-            ErrorKind::Aborted,
-            "The request was aborted through its AbortSignal",
-        ),
-        Failure::Redirect(status) => {
-            let mut e = Error::new(
-                ErrorKind::Http,
-                "The server answered with a redirect; the SDK does not follow redirects, so the token never goes to another URL. Check baseUrl.",
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) mod tests {
+    use super::*;
+    use crate::decode::tests::from_text;
+    use crate::model::tests::{answer, full_project, ID};
+
+    /// What `cancelled` makes of a body, from JSON text.
+    pub fn check_cancel_answer(body: &str) -> Result<Project, Invalid> {
+        from_text::<ProjectAnswer>(body)?
+            .into_project()
+            .and_then(|project| check_cancelled(project, ID))
+    }
+
+    #[test]
+    fn cancelled_and_completed_projects_are_what_a_cancel_answers() {
+        for status in ["cancelled", "completed"] {
+            let project = check_cancel_answer(&answer(&full_project(status))).expect(status);
+            assert_eq!(project.status.as_str(), status);
+        }
+    }
+
+    #[test]
+    fn any_other_status_even_an_unknown_one_breaks_the_contract() {
+        for status in ["executing", "paused", "draft", "archived_v2"] {
+            let e = check_cancel_answer(&answer(&full_project(status))).expect_err(status);
+            assert!(
+                e.message()
+                    .ends_with("project.status: expected 'cancelled' or 'completed'"),
+                "{e:?}"
             );
-            e.status = status;
-            e
         }
-        Failure::Timeout => Error::new(ErrorKind::Timeout, "No answer from the server in time"),
-        Failure::Network(cause) => {
-            let mut e = Error::new(
-                ErrorKind::Network,
-                "Network error: the server could not be reached or the connection failed (a refused CORS request looks the same to a page)",
-            );
-            e.cause = Some(cause);
-            e
-        }
+    }
+
+    #[test]
+    fn an_answer_about_another_project_breaks_the_contract() {
+        let other = full_project("cancelled").replace(ID, "someone-else");
+        let e = check_cancel_answer(&answer(&other)).expect_err("other project");
+        assert!(e.message().contains("project.id"), "{e:?}");
     }
 }

@@ -1,329 +1,471 @@
-//! The shape of a Deep Work project and the checks on a cancel answer.
+//! The Deep Work API's data, as serde types: what a call resolves with, and the
+//! envelopes the server wraps it in.
 //!
-//! The project handed to JS is the server's own parsed object: checking it in place
-//! (rather than copying it into a Rust struct) keeps every field a newer server adds.
+//! Decoding reads these straight from the `JsValue` that `Response.json()` produced
+//! (`crate::decode`). A project also keeps that object itself ([`Project::raw`]): JS
+//! callers get the server's own object, with every field a newer server adds.
 
-use crate::json::{Json, Kind};
-use alloc::string::String;
+use crate::decode::{named_fields, Invalid};
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use std::fmt;
+use wasm_bindgen::JsValue;
 
-/// Why a 2xx answer cannot be trusted. Each maps to an `invalid_response` message.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Invalid {
-    NotJson,
-    NotAnObject,
-    SuccessNotTrue,
-    NoProject,
-    /// A project field is missing or has the wrong type.
-    Field(&'static str),
-    /// The project is in a status a cancel cannot have produced.
-    Status(String),
-    /// The answer is about another project than the one asked for.
-    OtherProject,
-}
-
-impl Invalid {
-    pub fn message(&self) -> String {
-        let what = match self {
-            Self::NotJson => "the body is not JSON",
-            Self::NotAnObject => "the body is not a JSON object",
-            Self::SuccessNotTrue => "`success` is not true",
-            Self::NoProject => "`project` is missing or not an object",
-            Self::Field(name) => {
-                return concat_msg(&["`project.", name, "` is missing or has the wrong type"])
-            }
-            Self::Status(status) => {
-                return concat_msg(&["the project's status is '", status, "', not 'cancelled'"])
-            }
-            Self::OtherProject => "the project in the answer has another id",
-        };
-        concat_msg(&[what])
-    }
-}
-
-fn concat_msg(parts: &[&str]) -> String {
-    let mut message = String::from("The server's answer broke the API contract: ");
-    for part in parts {
-        message.push_str(part);
-    }
-    message
-}
-
-/// The type a project field must have. `Nullable` fields may also be null.
-#[derive(Clone, Copy)]
-enum Expect {
-    String,
-    NullableString,
-    StringArray,
-    Any,
-}
-
-/// The six fields every server sends (the docs' own example has only these).
-const REQUIRED: [(&str, Expect); 6] = [
-    ("id", Expect::String),
-    ("title", Expect::String),
-    ("status", Expect::String),
-    ("completed_at", Expect::NullableString),
-    ("task_ids", Expect::StringArray),
-    ("team_agent_ids", Expect::StringArray),
-];
-
-/// The other nine fields of the real server: checked when present.
-const OPTIONAL: [(&str, Expect); 9] = [
-    ("description", Expect::String),
-    ("planner_agent_id", Expect::NullableString),
-    ("prd_document_id", Expect::NullableString),
-    ("creator_id", Expect::NullableString),
-    ("tags", Expect::StringArray),
-    ("started_at", Expect::NullableString),
-    ("created_at", Expect::NullableString),
-    ("updated_at", Expect::NullableString),
-    ("metadata", Expect::Any),
-];
-
-fn matches<J: Json>(value: &J, expect: Expect) -> bool {
-    match (expect, value.kind()) {
-        (Expect::Any, _) | (Expect::String, Kind::String) => true,
-        (Expect::NullableString, Kind::String | Kind::Null) => true,
-        (Expect::StringArray, Kind::Array) => value
-            .elements()
-            .is_some_and(|items| items.iter().all(|item| item.kind() == Kind::String)),
-        _ => false,
-    }
-}
-
-/// Checks that `value` is a project: the six required fields with the right types, and
-/// any of the other known fields with the right types. Unknown fields are allowed.
-pub fn check_project<J: Json>(value: &J) -> Result<(), Invalid> {
-    if value.kind() != Kind::Object {
-        return Err(Invalid::NoProject);
-    }
-    for (name, expect) in REQUIRED {
-        match value.member(name) {
-            Some(field) if matches(&field, expect) => {}
-            _ => return Err(Invalid::Field(name)),
-        }
-    }
-    for (name, expect) in OPTIONAL {
-        if let Some(field) = value.member(name) {
-            if !matches(&field, expect) {
-                return Err(Invalid::Field(name));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Checks a 2xx answer to `POST …/projects/{project_id}/cancel` and returns its project.
+/// Where a Deep Work project is in its life.
 ///
-/// A project reported as `completed` is accepted as it is: the real server answers 200
-/// with the project unchanged when there was nothing left to cancel. `cancelled` covers
-/// both a fresh cancel and the real server's answer for one already cancelled.
-pub fn check_cancel_answer<J: Json>(body: Option<&J>, project_id: &str) -> Result<J, Invalid> {
-    let body = body.ok_or(Invalid::NotJson)?;
-    if body.kind() != Kind::Object {
-        return Err(Invalid::NotAnObject);
+/// A status this version does not know (a newer server may add some) is kept as
+/// [`ProjectStatus::Other`] with the server's text, so an old client does not break.
+///
+/// ```
+/// use deepwork_client::ProjectStatus;
+/// assert_eq!(ProjectStatus::from("awaiting_approval"), ProjectStatus::AwaitingApproval);
+/// assert_eq!(ProjectStatus::from("archived").as_str(), "archived");
+/// assert!(ProjectStatus::Cancelled.is_terminal());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ProjectStatus {
+    Draft,
+    Planning,
+    AwaitingApproval,
+    Approved,
+    Executing,
+    Paused,
+    Completed,
+    Failed,
+    Cancelled,
+    /// A status this version of the SDK does not know, as the server wrote it.
+    Other(String),
+}
+
+/// The known statuses with their wire names, in the contract's order.
+const PROJECT_STATUSES: [(&str, ProjectStatus); 9] = [
+    ("draft", ProjectStatus::Draft),
+    ("planning", ProjectStatus::Planning),
+    ("awaiting_approval", ProjectStatus::AwaitingApproval),
+    ("approved", ProjectStatus::Approved),
+    ("executing", ProjectStatus::Executing),
+    ("paused", ProjectStatus::Paused),
+    ("completed", ProjectStatus::Completed),
+    ("failed", ProjectStatus::Failed),
+    ("cancelled", ProjectStatus::Cancelled),
+];
+
+impl ProjectStatus {
+    /// The server's name for this status (`"awaiting_approval"`, …).
+    ///
+    /// ```
+    /// assert_eq!(deepwork_client::ProjectStatus::Executing.as_str(), "executing");
+    /// ```
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Other(text) => text,
+            known => PROJECT_STATUSES
+                .iter()
+                .find(|(_, status)| status == known)
+                .map_or("", |(name, _)| name),
+        }
     }
-    if body.member("success").and_then(|s| s.boolean()) != Some(true) {
-        return Err(Invalid::SuccessNotTrue);
-    }
-    let project = body.member("project").ok_or(Invalid::NoProject)?;
-    check_project(&project)?;
-    if project.member("id").and_then(|id| id.string()).as_deref() != Some(project_id) {
-        return Err(Invalid::OtherProject);
-    }
-    let status = project
-        .member("status")
-        .and_then(|s| s.string())
-        .unwrap_or_default();
-    match status.as_str() {
-        "cancelled" | "completed" => Ok(project),
-        _ => Err(Invalid::Status(status)),
+
+    /// `completed`, `failed` and `cancelled`: nothing more will happen to the project.
+    ///
+    /// ```
+    /// use deepwork_client::ProjectStatus;
+    /// assert!(!ProjectStatus::Paused.is_terminal());
+    /// ```
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Completed | Self::Failed | Self::Cancelled)
     }
 }
 
-/// Checks an answer to `GET …/projects/{project_id}/plan` read after a cancel whose
-/// answer was lost, and returns its project, which must be cancelled.
-pub fn check_plan_answer<J: Json>(body: Option<&J>, project_id: &str) -> Result<J, Invalid> {
-    let project = body
-        .and_then(|b| b.member("project"))
-        .ok_or(Invalid::NoProject)?;
-    check_project(&project)?;
-    if project.member("id").and_then(|id| id.string()).as_deref() != Some(project_id) {
-        return Err(Invalid::OtherProject);
+impl From<&str> for ProjectStatus {
+    fn from(text: &str) -> Self {
+        PROJECT_STATUSES
+            .iter()
+            .find(|(name, _)| *name == text)
+            .map_or_else(
+                || Self::Other(text.to_owned()),
+                |(_, status)| status.clone(),
+            )
     }
-    match project.member("status").and_then(|s| s.string()) {
-        Some(status) if status == "cancelled" => Ok(project),
-        status => Err(Invalid::Status(status.unwrap_or_default())),
+}
+
+impl fmt::Display for ProjectStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(StatusVisitor)
+    }
+}
+
+/// Any string is a status (unknown ones are kept), so this visitor only takes strings.
+struct StatusVisitor;
+
+impl Visitor<'_> for StatusVisitor {
+    type Value = ProjectStatus;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<ProjectStatus, E> {
+        Ok(ProjectStatus::from(text))
+    }
+}
+
+/// A Deep Work project, as the server sent it.
+///
+/// The six fields of the API docs' own example (`id`, `title`, `status`,
+/// `completed_at`, `task_ids`, `team_agent_ids`) are always there; the others are
+/// sent by the real server and are empty when a server leaves them out. Timestamps
+/// are ISO 8601 strings as the server wrote them.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(expecting = "an object")]
+pub struct Project {
+    #[serde(deserialize_with = "project::id")]
+    pub id: String,
+    #[serde(deserialize_with = "project::title")]
+    pub title: String,
+    #[serde(deserialize_with = "project::status")]
+    pub status: ProjectStatus,
+    /// When the project reached a terminal status. Always sent, possibly null.
+    #[serde(deserialize_with = "project::completed_at")]
+    pub completed_at: Option<String>,
+    #[serde(deserialize_with = "project::task_ids")]
+    pub task_ids: Vec<String>,
+    #[serde(deserialize_with = "project::team_agent_ids")]
+    pub team_agent_ids: Vec<String>,
+    #[serde(default, deserialize_with = "project::description")]
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "project::planner_agent_id")]
+    pub planner_agent_id: Option<String>,
+    #[serde(default, deserialize_with = "project::prd_document_id")]
+    pub prd_document_id: Option<String>,
+    #[serde(default, deserialize_with = "project::creator_id")]
+    pub creator_id: Option<String>,
+    #[serde(default, deserialize_with = "project::tags")]
+    pub tags: Vec<String>,
+    #[serde(default, deserialize_with = "project::started_at")]
+    pub started_at: Option<String>,
+    #[serde(default, deserialize_with = "project::created_at")]
+    pub created_at: Option<String>,
+    #[serde(default, deserialize_with = "project::updated_at")]
+    pub updated_at: Option<String>,
+    /// The server's own object; `metadata` and unknown fields live only there.
+    #[serde(skip)]
+    raw: Raw,
+}
+
+named_fields!(project {
+    id: String,
+    title: String,
+    status: ProjectStatus,
+    completed_at: Option<String>,
+    task_ids: Vec<String>,
+    team_agent_ids: Vec<String>,
+    description: Option<String>,
+    planner_agent_id: Option<String>,
+    prd_document_id: Option<String>,
+    creator_id: Option<String>,
+    tags: Vec<String>,
+    started_at: Option<String>,
+    created_at: Option<String>,
+    updated_at: Option<String>,
+});
+
+named_fields!(envelope {
+    success: bool,
+    project: Project,
+});
+
+impl Project {
+    /// The project object exactly as the server sent it (parsed JSON): every field,
+    /// also those this version of the SDK does not know. `undefined` for a project that
+    /// was not decoded from an answer.
+    pub fn raw(&self) -> &JsValue {
+        &self.raw.0
+    }
+
+    /// The project's free-form `metadata` (any JSON), `undefined` when absent.
+    pub fn metadata(&self) -> JsValue {
+        js_sys::Reflect::get(&self.raw.0, &JsValue::from_str("metadata"))
+            .unwrap_or(JsValue::UNDEFINED)
+    }
+
+    pub(crate) fn with_raw(mut self, raw: JsValue) -> Self {
+        self.raw = Raw(raw);
+        self
+    }
+}
+
+/// A JS object kept beside decoded data. Its `Debug` does not reach into JS, so a
+/// project can be printed anywhere (also in native tests, where there is no JS).
+#[derive(Clone, Default)]
+struct Raw(JsValue);
+
+impl fmt::Debug for Raw {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("{…}")
+    }
+}
+
+/// An answer that carries a project under `project`.
+pub(crate) trait Envelope: serde::de::DeserializeOwned {
+    /// The project, if the rest of the answer holds up.
+    fn into_project(self) -> Result<Project, Invalid>;
+}
+
+/// `{"success": true, "project": {…}}`: the answer of every project transition.
+#[derive(Deserialize)]
+#[serde(expecting = "an object")]
+pub(crate) struct ProjectAnswer {
+    #[serde(deserialize_with = "envelope::success")]
+    success: bool,
+    #[serde(deserialize_with = "envelope::project")]
+    project: Project,
+}
+
+impl Envelope for ProjectAnswer {
+    fn into_project(self) -> Result<Project, Invalid> {
+        if !self.success {
+            return Err(Invalid::at("success", "expected true"));
+        }
+        Ok(self.project)
+    }
+}
+
+/// `GET …/projects/{id}/plan`, as far as reading a project back needs it.
+#[derive(Deserialize)]
+#[serde(expecting = "an object")]
+pub(crate) struct PlanAnswer {
+    #[serde(deserialize_with = "envelope::project")]
+    project: Project,
+}
+
+impl Envelope for PlanAnswer {
+    fn into_project(self) -> Result<Project, Invalid> {
+        Ok(self.project)
     }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use serde_json::{json, Value};
+    use crate::decode::tests::from_text;
 
-    const ID: &str = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";
+    pub const ID: &str = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";
 
-    fn full_project(status: &str) -> Value {
-        json!({
-            "id": ID, "title": "Build a REST API", "description": "…", "status": status,
+    /// The real server's 15-field project, as JSON text.
+    pub fn full_project(status: &str) -> String {
+        format!(
+            r#"{{"id": "{ID}", "title": "Build a REST API", "description": "…", "status": "{status}",
             "planner_agent_id": null, "team_agent_ids": ["agent-1"], "task_ids": ["t1", "t2"],
             "prd_document_id": null, "creator_id": "human", "tags": [],
             "started_at": "2024-01-15T14:00:00+00:00", "completed_at": "2024-01-15T16:30:00Z",
             "created_at": "2024-01-15T13:58:12.402810+00:00",
-            "updated_at": "2024-01-15T16:30:00.654200+00:00", "metadata": {}
-        })
+            "updated_at": "2024-01-15T16:30:00.654200+00:00", "metadata": {{}}}}"#
+        )
     }
 
-    fn answer(project: Value) -> Value {
-        json!({ "success": true, "project": project })
+    /// `{"success": true, "project": …}`.
+    pub fn answer(project: &str) -> String {
+        format!(r#"{{"success": true, "project": {project}}}"#)
     }
 
-    fn check(body: &Value) -> Result<Value, Invalid> {
-        check_cancel_answer(Some(body), ID)
+    /// `full_project` with `field` set to the JSON `value`, or removed when None.
+    fn with_field(field: &str, value: Option<&str>) -> String {
+        let mut project: serde_json::Value =
+            serde_json::from_str(&full_project("cancelled")).expect("valid JSON");
+        let object = project.as_object_mut().expect("an object");
+        match value {
+            Some(value) => object.insert(field.into(), serde_json::from_str(value).expect("JSON")),
+            None => object.remove(field),
+        };
+        project.to_string()
     }
 
-    #[test]
-    fn accepts_the_full_fifteen_field_project() {
-        let project = full_project("cancelled");
-        assert_eq!(check(&answer(project.clone())), Ok(project));
+    fn decode(body: &str) -> Result<Project, Invalid> {
+        from_text::<ProjectAnswer>(body).and_then(Envelope::into_project)
     }
 
-    #[test]
-    fn accepts_the_documented_six_field_project() {
-        let project = json!({
-            "id": ID, "title": "t", "status": "cancelled", "completed_at": "2024-01-15T16:30:00Z",
-            "task_ids": ["task-1"], "team_agent_ids": ["agent-1"]
-        });
-        assert_eq!(check(&answer(project.clone())), Ok(project));
-    }
-
-    #[test]
-    fn keeps_unknown_fields() {
-        let mut project = full_project("cancelled");
-        project["x_future"] = json!({"nested": [1, 2]});
-        let checked = check(&answer(project)).unwrap();
-        assert_eq!(checked["x_future"], json!({"nested": [1, 2]}));
-    }
-
-    #[test]
-    fn accepts_completed_as_reported_by_the_real_server() {
-        assert!(check(&answer(full_project("completed"))).is_ok());
+    fn problem(body: &str) -> String {
+        let e = decode(body).expect_err("refused");
+        let message = e.message();
+        message
+            .strip_prefix("The server's answer broke the API contract: ")
+            .unwrap_or(message)
+            .to_owned()
     }
 
     #[test]
-    fn rejects_any_other_status_even_unknown_ones() {
-        for status in ["executing", "paused", "draft", "archived_v2"] {
-            assert_eq!(
-                check(&answer(full_project(status))),
-                Err(Invalid::Status(status.into()))
-            );
-        }
-    }
-
-    #[test]
-    fn rejects_broken_envelopes() {
+    fn the_full_fifteen_field_project_decodes() {
+        let project = decode(&answer(&full_project("cancelled"))).expect("decodes");
+        assert_eq!(project.id, ID);
+        assert_eq!(project.status, ProjectStatus::Cancelled);
         assert_eq!(
-            check_cancel_answer::<Value>(None, ID),
-            Err(Invalid::NotJson)
+            project.completed_at.as_deref(),
+            Some("2024-01-15T16:30:00Z")
         );
-        assert_eq!(check(&json!([1])), Err(Invalid::NotAnObject));
-        assert_eq!(check(&json!("cancelled")), Err(Invalid::NotAnObject));
-        let mut body = answer(full_project("cancelled"));
-        body["success"] = json!(false);
-        assert_eq!(check(&body), Err(Invalid::SuccessNotTrue));
-        body["success"] = json!("true");
-        assert_eq!(check(&body), Err(Invalid::SuccessNotTrue));
-        assert_eq!(check(&json!({"success": true})), Err(Invalid::NoProject));
+        assert_eq!(project.task_ids, ["t1", "t2"]);
+        assert_eq!(project.team_agent_ids, ["agent-1"]);
+        assert_eq!(project.creator_id.as_deref(), Some("human"));
+        assert_eq!(project.planner_agent_id, None);
         assert_eq!(
-            check(&json!({"success": true, "project": null})),
-            Err(Invalid::NoProject)
-        );
-        assert_eq!(
-            check(&json!({"success": true, "project": [ID]})),
-            Err(Invalid::NoProject)
+            project.updated_at.as_deref(),
+            Some("2024-01-15T16:30:00.654200+00:00")
         );
     }
 
     #[test]
-    fn names_the_first_broken_field() {
+    fn the_documented_six_field_project_decodes() {
+        let project = decode(&answer(&format!(
+            r#"{{"id": "{ID}", "title": "t", "status": "cancelled", "completed_at": "2024-01-15T16:30:00Z",
+            "task_ids": ["task-1"], "team_agent_ids": ["agent-1"]}}"#
+        )))
+        .expect("decodes");
+        assert_eq!((project.description, project.tags.len()), (None, 0));
+    }
+
+    #[test]
+    fn unknown_fields_and_any_metadata_are_accepted() {
+        let body = with_field("x_future", Some(r#"{"nested": [1, 2.5, null]}"#));
+        assert!(decode(&answer(&body)).is_ok());
+        let body = with_field("metadata", Some(r#"[1, "two", {"three": null}]"#));
+        assert!(decode(&answer(&body)).is_ok());
+        assert!(decode(&answer(&with_field("metadata", None))).is_ok());
+    }
+
+    #[test]
+    fn an_unknown_status_is_kept() {
+        let project = decode(&answer(&full_project("archived_v2"))).expect("decodes");
+        assert_eq!(project.status, ProjectStatus::Other("archived_v2".into()));
+    }
+
+    #[test]
+    fn a_wrong_field_is_named_by_its_path_without_its_value() {
         let cases = [
-            ("id", json!(42)),
-            ("title", json!(null)),
-            ("status", json!(["cancelled"])),
-            ("completed_at", json!(0)),
-            ("task_ids", json!("t1")),
-            ("task_ids", json!(["t1", 2])),
-            ("team_agent_ids", json!({})),
-            ("description", json!(1)),
-            ("tags", json!([null])),
-            ("updated_at", json!(false)),
+            ("id", "42", "project.id: expected a string"),
+            ("title", "null", "project.title: expected a string"),
+            (
+                "status",
+                r#"["cancelled"]"#,
+                "project.status: expected a string",
+            ),
+            (
+                "completed_at",
+                "0",
+                "project.completed_at: expected a string",
+            ),
+            (
+                "task_ids",
+                r#""s3cret""#,
+                "project.task_ids: expected a sequence",
+            ),
+            (
+                "task_ids",
+                r#"["t1", 2]"#,
+                "project.task_ids: expected a string",
+            ),
+            (
+                "team_agent_ids",
+                "{}",
+                "project.team_agent_ids: expected a sequence",
+            ),
+            ("description", "1", "project.description: expected a string"),
+            ("tags", "[null]", "project.tags: expected a string"),
+            (
+                "updated_at",
+                "false",
+                "project.updated_at: expected a string",
+            ),
         ];
-        for (field, value) in cases {
-            let mut project = full_project("cancelled");
-            project[field] = value;
-            assert_eq!(
-                check(&answer(project)),
-                Err(Invalid::Field(field)),
-                "{field}"
-            );
+        for (field, value, expected) in cases {
+            let message = problem(&answer(&with_field(field, Some(value))));
+            assert!(message.starts_with(expected), "{field}: {message}");
+            assert!(!message.contains("s3cret"), "{message}");
         }
     }
 
     #[test]
     fn a_missing_required_field_is_named_but_optional_ones_may_be_absent() {
-        let mut project = full_project("cancelled");
-        project.as_object_mut().unwrap().remove("team_agent_ids");
-        assert_eq!(
-            check(&answer(project)),
-            Err(Invalid::Field("team_agent_ids"))
+        for field in [
+            "id",
+            "title",
+            "status",
+            "completed_at",
+            "task_ids",
+            "team_agent_ids",
+        ] {
+            let message = problem(&answer(&with_field(field, None)));
+            assert_eq!(message, format!("project: missing field `{field}`"));
+        }
+        for field in [
+            "description",
+            "tags",
+            "started_at",
+            "metadata",
+            "planner_agent_id",
+        ] {
+            assert!(decode(&answer(&with_field(field, None))).is_ok(), "{field}");
+        }
+        let project = decode(&answer(&with_field("completed_at", Some("null")))).expect("null");
+        assert_eq!(project.completed_at, None);
+    }
+
+    #[test]
+    fn a_success_that_is_not_true_breaks_the_contract() {
+        let body = format!(
+            r#"{{"success": false, "project": {}}}"#,
+            full_project("cancelled")
         );
-        let mut project = full_project("cancelled");
-        project.as_object_mut().unwrap().remove("metadata");
-        project.as_object_mut().unwrap().remove("started_at");
-        assert!(check(&answer(project)).is_ok());
+        assert_eq!(problem(&body), "success: expected true");
     }
 
     #[test]
-    fn nullable_fields_take_null_and_metadata_takes_anything() {
-        let mut project = full_project("cancelled");
-        project["completed_at"] = json!(null);
-        project["metadata"] = json!([1, "two", {"three": null}]);
-        assert!(check(&answer(project)).is_ok());
-    }
-
-    #[test]
-    fn rejects_an_answer_about_another_project() {
-        let mut project = full_project("cancelled");
-        project["id"] = json!("someone-else");
-        assert_eq!(check(&answer(project)), Err(Invalid::OtherProject));
-    }
-
-    #[test]
-    fn a_plan_read_back_must_show_the_project_cancelled() {
-        let plan = |project: Value| json!({ "project": project, "tasks": [] });
-        let read = |body: &Value| check_plan_answer(Some(body), ID);
+    fn broken_envelopes_are_named() {
+        let project = full_project("cancelled");
+        // serde also reads a struct from a list of its fields in order.
+        assert_eq!(problem("[1]"), "success: expected a boolean");
+        assert_eq!(problem(r#""cancelled""#), "the body: expected an object");
         assert_eq!(
-            read(&plan(full_project("cancelled"))),
-            Ok(full_project("cancelled"))
+            problem(r#"{"success": true}"#),
+            "the body: missing field `project`"
         );
         assert_eq!(
-            read(&plan(full_project("completed"))),
-            Err(Invalid::Status("completed".into()))
+            problem(&format!(r#"{{"success": "true", "project": {project}}}"#)),
+            "success: expected a boolean"
         );
-        assert_eq!(read(&json!({"tasks": []})), Err(Invalid::NoProject));
-        let mut other = full_project("cancelled");
-        other["id"] = json!("x");
-        assert_eq!(read(&plan(other)), Err(Invalid::OtherProject));
+        assert_eq!(
+            problem(r#"{"success": true, "project": null}"#),
+            "project: expected an object"
+        );
+        assert_eq!(
+            problem(&format!(r#"{{"success": true, "project": [{project}]}}"#)),
+            "project.id: expected a string"
+        );
     }
 
     #[test]
-    fn messages_name_the_problem() {
-        assert!(Invalid::Field("task_ids")
-            .message()
-            .contains("`project.task_ids`"));
-        assert!(Invalid::Status("executing".into())
-            .message()
-            .contains("'executing'"));
+    fn every_known_status_round_trips_and_unknown_ones_are_kept() {
+        for (name, status) in &PROJECT_STATUSES {
+            assert_eq!(&ProjectStatus::from(*name), status);
+            assert_eq!(status.as_str(), *name);
+        }
+        let newer = ProjectStatus::from("archived_v2");
+        assert_eq!(newer, ProjectStatus::Other("archived_v2".into()));
+        assert_eq!(newer.to_string(), "archived_v2");
+    }
+
+    #[test]
+    fn terminal_statuses_are_the_three_of_the_contract() {
+        let terminal: Vec<&str> = PROJECT_STATUSES
+            .iter()
+            .filter(|(_, s)| s.is_terminal())
+            .map(|(n, _)| *n)
+            .collect();
+        assert_eq!(terminal, ["completed", "failed", "cancelled"]);
     }
 }

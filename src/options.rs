@@ -1,144 +1,178 @@
-//! Reading the options objects JS passes in. Every value is checked here, so a typo or
-//! a wrong type is an `invalid_argument` error before any request, never a panic.
+//! How long and how often a call may try, and what may stop it: [`CallOptions`], and
+//! the checks that turn them into the limits of one call.
 
 use crate::error::Error;
-use crate::retry::MAX_MAX_RETRIES;
-use alloc::string::String;
-use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use crate::retry::{DEFAULT_MAX_RETRIES, MAX_MAX_RETRIES};
+use std::time::Duration;
 use web_sys::AbortSignal;
 
-/// Per-call timeout when none is given: long enough for a slow cancel, short enough
-/// that a dead connection does not leave a button spinning.
-pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+/// The whole call's time when none is given: long enough for a slow answer, short
+/// enough that a dead connection does not leave a button spinning.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The options one object may carry; which ones are allowed depends on where it is passed.
-#[derive(Default)]
-pub struct Options {
-    pub token: Option<String>,
-    pub base_url: Option<String>,
-    pub timeout_ms: Option<u32>,
-    pub attempt_timeout_ms: Option<u32>,
+/// The longest wait a browser timer can hold: 2^31 - 1 ms (about 24.8 days).
+pub const MAX_TIMEOUT: Duration = Duration::from_millis(2_147_483_647);
+
+/// Per-call choices: timeouts, retries and an abort signal. Unset fields fall back to
+/// the client's options, then to the defaults (30 s overall, 2 retries).
+///
+/// ```
+/// use deepwork_client::CallOptions;
+/// use std::time::Duration;
+/// let options = CallOptions::new()
+///     .timeout(Duration::from_secs(10))
+///     .attempt_timeout(Duration::from_secs(3))
+///     .max_retries(4);
+/// assert_eq!(options.max_retries, Some(4));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct CallOptions {
+    /// The whole call, retries and the waits between them included. When it runs out
+    /// the request is aborted and the call fails with kind `Timeout`.
+    pub timeout: Option<Duration>,
+    /// One attempt before it is aborted and retried (default: what `timeout` leaves).
+    pub attempt_timeout: Option<Duration>,
+    /// Retries after the first attempt, 0 to 10 (default 2). Only what is safe to
+    /// repeat is retried: no answer, 408, 429, 502, 503, 504, and a 500 with
+    /// `Retry-After`.
     pub max_retries: Option<u32>,
+    /// Aborts the request in flight and any retry; the call then fails with kind
+    /// `Aborted`. (Dropping the call's future aborts its request too.)
     pub signal: Option<AbortSignal>,
 }
 
-/// Reads `value` (an options object, or undefined/null for none), accepting only the
-/// keys in `allowed`.
-pub fn read(value: &JsValue, allowed: &[&str]) -> Result<Options, Error<JsValue>> {
-    let mut options = Options::default();
-    if value.is_undefined() || value.is_null() {
-        return Ok(options);
+impl CallOptions {
+    /// No choices: every limit from the client or the defaults.
+    pub fn new() -> Self {
+        Self::default()
     }
-    if !value.is_object() || Array::is_array(value) {
-        return Err(Error::invalid_argument("options must be an object"));
+
+    /// Sets [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
-    let object: &Object = value.unchecked_ref();
-    for key in Object::keys(object).iter() {
-        let name = key.as_string().unwrap_or_default();
-        if !allowed.contains(&name.as_str()) {
-            let mut message = String::from("unknown option \"");
-            message.extend(name.chars().take(64));
-            message.push_str("\"; expected one of:");
-            for option in allowed {
-                message.push(' ');
-                message.push_str(option);
-            }
-            return Err(Error::invalid_argument(&message));
-        }
-        let item = Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
-        if item.is_undefined() {
-            continue;
-        }
-        match name.as_str() {
-            "token" => options.token = Some(string(&item, "token must be a string")?),
-            "baseUrl" => options.base_url = Some(string(&item, "baseUrl must be a string")?),
-            "timeoutMs" | "attemptTimeoutMs" => {
-                let ms = item
-                    .as_f64()
-                    .ok_or_else(|| Error::invalid_argument(BAD_TIMEOUT))?;
-                let ms = Some(timeout_ms(ms).map_err(Error::invalid_argument)?);
-                if name == "timeoutMs" {
-                    options.timeout_ms = ms;
-                } else {
-                    options.attempt_timeout_ms = ms;
-                }
-            }
-            "maxRetries" => {
-                let n = item
-                    .as_f64()
-                    .ok_or_else(|| Error::invalid_argument(BAD_RETRIES))?;
-                options.max_retries = Some(max_retries(n).map_err(Error::invalid_argument)?);
-            }
-            "signal" => {
-                let signal = item
-                    .dyn_into::<AbortSignal>()
-                    .map_err(|_| Error::invalid_argument("signal must be an AbortSignal"))?;
-                options.signal = Some(signal);
-            }
-            _ => {}
+
+    /// Sets [`CallOptions::attempt_timeout`].
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets [`CallOptions::max_retries`].
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// Sets [`CallOptions::signal`].
+    pub fn signal(mut self, signal: AbortSignal) -> Self {
+        self.signal = Some(signal);
+        self
+    }
+
+    /// These options, with each unset one taken from `defaults`.
+    pub(crate) fn or(&self, defaults: &CallOptions) -> CallOptions {
+        CallOptions {
+            timeout: self.timeout.or(defaults.timeout),
+            attempt_timeout: self.attempt_timeout.or(defaults.attempt_timeout),
+            max_retries: self.max_retries.or(defaults.max_retries),
+            signal: self.signal.clone().or_else(|| defaults.signal.clone()),
         }
     }
-    Ok(options)
+
+    /// The checked limits of one call.
+    pub(crate) fn limits(&self) -> Result<Limits, Error> {
+        let timeout_ms = match self.timeout {
+            Some(timeout) => whole_ms(timeout).map_err(Error::invalid_argument)?,
+            None => DEFAULT_TIMEOUT.as_millis() as u32,
+        };
+        let attempt_timeout_ms = match self.attempt_timeout {
+            Some(timeout) => whole_ms(timeout).map_err(Error::invalid_argument)?,
+            None => timeout_ms,
+        };
+        let max_retries = match self.max_retries {
+            Some(n) if n > MAX_MAX_RETRIES => return Err(Error::invalid_argument(BAD_RETRIES)),
+            Some(n) => n,
+            None => DEFAULT_MAX_RETRIES,
+        };
+        Ok(Limits {
+            timeout_ms,
+            attempt_timeout_ms,
+            max_retries,
+        })
+    }
 }
 
-/// A string argument, or the given invalid_argument error.
-pub fn string(value: &JsValue, message: &str) -> Result<String, Error<JsValue>> {
-    value
-        .as_string()
-        .ok_or_else(|| Error::invalid_argument(message))
+/// The limits of one call, checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Limits {
+    pub timeout_ms: u32,
+    pub attempt_timeout_ms: u32,
+    pub max_retries: u32,
 }
 
-const BAD_TIMEOUT: &str =
+pub(crate) const BAD_TIMEOUT: &str =
     "timeoutMs and attemptTimeoutMs must be whole numbers of milliseconds from 1 to 2147483647";
-const BAD_RETRIES: &str = "maxRetries must be a whole number from 0 to 10";
+pub(crate) const BAD_RETRIES: &str = "maxRetries must be a whole number from 0 to 10";
 
-/// Checks a timeout: setTimeout cannot wait longer than 2^31-1 ms.
-pub fn timeout_ms(ms: f64) -> Result<u32, &'static str> {
-    if (1.0..=2_147_483_647.0).contains(&ms) && f64::from(ms as u32) == ms {
-        Ok(ms as u32)
-    } else {
-        Err(BAD_TIMEOUT)
+/// A timeout in whole milliseconds, within what a browser timer can wait.
+fn whole_ms(timeout: Duration) -> Result<u32, &'static str> {
+    if timeout < Duration::from_millis(1) || timeout > MAX_TIMEOUT {
+        return Err(BAD_TIMEOUT);
     }
-}
-
-/// Checks a retry count.
-pub fn max_retries(n: f64) -> Result<u32, &'static str> {
-    if (0.0..=f64::from(MAX_MAX_RETRIES)).contains(&n) && f64::from(n as u32) == n {
-        Ok(n as u32)
-    } else {
-        Err(BAD_RETRIES)
-    }
+    Ok(timeout.as_millis() as u32)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
-    fn retry_counts_are_whole_numbers_up_to_ten() {
-        assert_eq!(max_retries(0.0), Ok(0));
-        assert_eq!(max_retries(10.0), Ok(10));
-        for bad in [-1.0, 1.5, 11.0, f64::NAN, f64::INFINITY] {
-            assert_eq!(max_retries(bad), Err(BAD_RETRIES), "{bad}");
-        }
+    fn unset_limits_take_the_defaults() {
+        assert_eq!(
+            CallOptions::new().limits().ok(),
+            Some(Limits {
+                timeout_ms: 30_000,
+                attempt_timeout_ms: 30_000,
+                max_retries: 2
+            })
+        );
+        let limits = CallOptions::new()
+            .timeout(Duration::from_secs(5))
+            .limits()
+            .ok();
+        assert_eq!(limits.map(|l| l.attempt_timeout_ms), Some(5_000));
     }
 
     #[test]
-    fn timeouts_are_whole_positive_milliseconds_within_set_timeout_range() {
-        assert_eq!(timeout_ms(1.0), Ok(1));
-        assert_eq!(timeout_ms(30_000.0), Ok(30_000));
-        assert_eq!(timeout_ms(2_147_483_647.0), Ok(2_147_483_647));
-        for bad in [
-            0.0,
-            -1.0,
-            0.5,
-            2_147_483_648.0,
-            f64::NAN,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
+    fn per_call_options_override_the_clients() {
+        let client = CallOptions::new()
+            .timeout(Duration::from_secs(9))
+            .max_retries(5);
+        let call = CallOptions::new().max_retries(0).or(&client);
+        assert_eq!(
+            (call.timeout, call.max_retries),
+            (Some(Duration::from_secs(9)), Some(0))
+        );
+    }
+
+    #[test]
+    fn limits_out_of_range_are_invalid_arguments() {
+        for options in [
+            CallOptions::new().timeout(Duration::ZERO),
+            CallOptions::new().timeout(Duration::from_micros(999)),
+            CallOptions::new().attempt_timeout(MAX_TIMEOUT + Duration::from_millis(1)),
+            CallOptions::new().max_retries(11),
         ] {
-            assert_eq!(timeout_ms(bad), Err(BAD_TIMEOUT), "{bad}");
+            let e = options.limits().expect_err("refused");
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument);
         }
+        assert!(CallOptions::new()
+            .timeout(MAX_TIMEOUT)
+            .max_retries(10)
+            .limits()
+            .is_ok());
     }
 }

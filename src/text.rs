@@ -2,7 +2,6 @@
 //! formatting each pull in kilobytes of searcher and panic-message code; these plain
 //! loops do the same for the short strings the SDK handles.
 
-use alloc::string::String;
 /// The byte offset of the first `needle` in `haystack`.
 pub fn find(haystack: &str, needle: &str) -> Option<usize> {
     let (hay, pat) = (haystack.as_bytes(), needle.as_bytes());
@@ -11,6 +10,15 @@ pub fn find(haystack: &str, needle: &str) -> Option<usize> {
     }
     // A match of valid UTF-8 in valid UTF-8 always starts on a char boundary.
     hay.windows(pat.len()).position(|window| window == pat)
+}
+
+/// The byte offset of the last `needle` in `haystack`.
+pub fn rfind(haystack: &str, needle: &str) -> Option<usize> {
+    let (hay, pat) = (haystack.as_bytes(), needle.as_bytes());
+    if pat.is_empty() {
+        return Some(hay.len());
+    }
+    hay.windows(pat.len()).rposition(|window| window == pat)
 }
 
 /// `text` with every `needle` replaced by `with`.
@@ -57,9 +65,11 @@ mod tests {
             ("a", ""),
             ("ééx", "x"),
             ("aaab", "ab"),
+            ("abab", "ab"),
             ("ab", "abc"),
         ] {
             assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
+            assert_eq!(rfind(hay, needle), hay.rfind(needle), "{hay:?} {needle:?}");
         }
     }
 

@@ -1,49 +1,25 @@
-//! One HTTP exchange, and the waits between retries: the Rust side of js/transport.js,
-//! which makes the browser calls. One attempt is one call across the wasm boundary and
-//! one promise, which js/transport.js's `drive` waits for.
+//! One HTTP exchange through gloo-net, and the waits between retries. Every exchange
+//! gets its own `AbortController`, which the timeout, the caller's signal and dropping
+//! the future all trip, so that giving up really stops the request.
 
-use alloc::string::String;
-use js_sys::Promise;
+use gloo_net::http::Method;
+use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::AbortSignal;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal, RequestRedirect, ResponseType};
 
-#[wasm_bindgen(module = "/js/transport.js")]
+#[wasm_bindgen]
 extern "C" {
-    /// Starts one request; its promise resolves with what `read` takes (it never
-    /// rejects).
-    pub fn exchange(
-        method: &str,
-        url: &str,
-        authorization: &str,
-        signal: Option<&AbortSignal>,
-        timeout_ms: u32,
-    ) -> Promise;
-    /// A promise that resolves after `ms`, or as soon as `signal` aborts.
-    pub fn sleep(ms: u32, signal: Option<&AbortSignal>) -> Promise;
-
-    /// What `exchange` resolves with.
-    type Exchanged;
-    #[wasm_bindgen(method, getter)]
-    fn failure(this: &Exchanged) -> u8;
-    #[wasm_bindgen(method, getter)]
-    fn status(this: &Exchanged) -> u16;
-    #[wasm_bindgen(method, getter, js_name = retryAfter)]
-    fn retry_after(this: &Exchanged) -> Option<String>;
-    #[wasm_bindgen(method, getter)]
-    fn body(this: &Exchanged) -> JsValue;
-    #[wasm_bindgen(method, getter)]
-    fn cause(this: &Exchanged) -> JsValue;
+    // The global timer functions: the same in a Window, a Worker and Node.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: u32) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(timer: &JsValue);
 }
 
-/// The failure codes of js/transport.js (3, a network failure, is any other).
-const ABORTED: u8 = 1;
-const TIMEOUT: u8 = 2;
-const REDIRECT: u8 = 4;
-
 /// What came back: the status, the `Retry-After` header (when CORS lets us read it)
-/// and the whole body, parsed when it is JSON. The body stays on the JS side: copying
-/// it into wasm memory only to hand it back to JSON.parse cost time on every call.
+/// and the body as `Response.json()` parsed it (None: not JSON).
 pub struct Answer {
     pub status: u16,
     pub retry_after: Option<String>,
@@ -63,25 +39,152 @@ pub enum Failure {
     Redirect(Option<u16>),
 }
 
-/// What an `exchange` promise resolved with, as an answer or why there was none.
-pub fn read(exchanged: JsValue) -> Result<Answer, Failure> {
-    if !exchanged.is_object() {
-        // exchange always resolves with an object; anything else is a broken environment.
-        return Err(Failure::Network(exchanged));
+/// The request of one attempt.
+pub struct Request<'a> {
+    pub method: Method,
+    pub url: &'a str,
+    pub authorization: &'a str,
+}
+
+/// Sends `request` and reads its whole body, within `timeout_ms` and until `signal`
+/// aborts.
+pub async fn exchange(
+    request: &Request<'_>,
+    signal: Option<&AbortSignal>,
+    timeout_ms: u32,
+) -> Result<Answer, Failure> {
+    if signal.is_some_and(AbortSignal::aborted) {
+        return Err(Failure::Aborted);
     }
-    let exchanged: Exchanged = exchanged.unchecked_into();
-    match exchanged.failure() {
-        0 => Ok(Answer {
-            status: exchanged.status(),
-            retry_after: exchanged.retry_after(),
-            body: Some(exchanged.body()).filter(|body| !body.is_undefined()),
-        }),
-        ABORTED => Err(Failure::Aborted),
-        TIMEOUT => Err(Failure::Timeout),
-        // A browser's opaque redirect has status 0: the real one is hidden.
-        REDIRECT => Err(Failure::Redirect(
-            Some(exchanged.status()).filter(|s| *s != 0),
-        )),
-        _ => Err(Failure::Network(exchanged.cause())),
+    let controller = AbortController::new().map_err(Failure::Network)?;
+    let own_signal = controller.signal();
+    let abort = abort_function(&controller).map_err(Failure::Network)?;
+    let _armed = Armed::new(abort, timeout_ms, signal);
+    let _abort_on_drop = AbortOnDrop(controller);
+    send(request, &own_signal)
+        .await
+        .map_err(|failure| match failure {
+            // Our controller aborted, but not through the caller's signal: the timer did.
+            Failure::Network(_) if signal.is_some_and(AbortSignal::aborted) => Failure::Aborted,
+            Failure::Network(_) if own_signal.aborted() => Failure::Timeout,
+            other => other,
+        })
+}
+
+async fn send(request: &Request<'_>, signal: &AbortSignal) -> Result<Answer, Failure> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(request.method.as_str());
+    let headers = web_sys::Headers::new().map_err(Failure::Network)?;
+    headers
+        .set("Authorization", request.authorization)
+        .map_err(Failure::Network)?;
+    init.set_headers(&headers);
+    init.set_signal(Some(signal));
+    init.set_redirect(RequestRedirect::Manual);
+    let raw =
+        web_sys::Request::new_with_str_and_init(request.url, &init).map_err(Failure::Network)?;
+    let response = gloo_net::http::Request::from(raw)
+        .send()
+        .await
+        .map_err(|e| Failure::Network(cause(e)))?;
+    let status = response.status();
+    if response.type_() == ResponseType::Opaqueredirect || (300..400).contains(&status) {
+        return Err(Failure::Redirect(Some(status).filter(|s| *s != 0)));
+    }
+    let retry_after = response.headers().get("retry-after");
+    let parsed = web_sys::Response::from(response)
+        .json()
+        .map_err(Failure::Network)?;
+    let body = match JsFuture::from(parsed).await {
+        Ok(body) => Some(body),
+        // Not JSON: what that means depends on the status, which the caller judges.
+        Err(e) if e.is_instance_of::<js_sys::SyntaxError>() => None,
+        // The body could not be read to its end (cut short, reset, aborted).
+        Err(e) => return Err(Failure::Network(e)),
+    };
+    Ok(Answer {
+        status,
+        retry_after,
+        body,
+    })
+}
+
+/// gloo-net's error keeps the browser error's name and message: an `Error` with both
+/// stands in for it as the cause.
+fn cause(error: gloo_net::Error) -> JsValue {
+    let (name, message) = match &error {
+        gloo_net::Error::JsError(js) => (js.name.as_str(), js.message.as_str()),
+        gloo_net::Error::GlooError(message) => ("Error", message.as_str()),
+        // Another app in the same build may turn on gloo-net's `json` feature, which
+        // adds a variant that requests never produce.
+        #[allow(unreachable_patterns)]
+        _ => ("Error", "fetch failed"),
+    };
+    let cause = js_sys::Error::new(message);
+    cause.set_name(name);
+    cause.into()
+}
+
+/// `controller.abort` bound to it with no reason given, so that however it is called
+/// (as a timer, as an event listener with the event) the reason is the standard
+/// `AbortError`, which fetch rejects with.
+fn abort_function(controller: &AbortController) -> Result<Function, JsValue> {
+    let abort: Function<fn(JsValue) -> JsValue> =
+        Reflect::get(controller, &JsValue::from_str("abort"))?.dyn_into()?;
+    Ok(abort
+        .bind1(controller, &JsValue::UNDEFINED)
+        .unchecked_into())
+}
+
+/// Resolves after `ms`, or as soon as `signal` aborts (the caller then checks it).
+pub async fn sleep(ms: u32, signal: Option<&AbortSignal>) {
+    let mut wake = None;
+    let promise = Promise::new(&mut |resolve, _reject| wake = Some(resolve));
+    let Some(wake) = wake else { return };
+    let _armed = Armed::new(wake, ms, signal);
+    // A bare timer cannot reject.
+    let _ = JsFuture::from(promise).await;
+}
+
+/// `handler` set to run after `ms` and when `signal` aborts, until dropped: a
+/// long-lived signal must not collect one listener per call, and no timer outlives
+/// the wait it was for.
+struct Armed<'a> {
+    handler: Function,
+    timer: JsValue,
+    signal: Option<&'a AbortSignal>,
+}
+
+impl<'a> Armed<'a> {
+    fn new(handler: Function, ms: u32, signal: Option<&'a AbortSignal>) -> Self {
+        let timer = set_timeout(&handler, ms);
+        if let Some(signal) = signal {
+            // Adding a listener to an EventTarget does not throw.
+            let _ = signal.add_event_listener_with_callback("abort", &handler);
+        }
+        Self {
+            handler,
+            timer,
+            signal,
+        }
+    }
+}
+
+impl Drop for Armed<'_> {
+    fn drop(&mut self) {
+        clear_timeout(&self.timer);
+        if let Some(signal) = self.signal {
+            let _ = signal.remove_event_listener_with_callback("abort", &self.handler);
+        }
+    }
+}
+
+/// Aborts the exchange's request when the exchange ends or its future is dropped: a
+/// finished request is not affected, an unfinished one is stopped.
+struct AbortOnDrop(AbortController);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

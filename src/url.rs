@@ -1,6 +1,5 @@
 //! Building request URLs: the base URL check and the project id as one path segment.
 
-use alloc::string::String;
 /// The docs' local server, used when no `baseUrl` is given.
 pub const DEFAULT_BASE_URL: &str = "http://localhost:8000";
 

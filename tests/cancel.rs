@@ -137,7 +137,7 @@ async fn fields_the_sdk_does_not_know_are_kept() {
 #[wasm_bindgen_test]
 async fn a_client_object_cancels_with_its_own_settings() {
     let server = lenient();
-    let client = deepwork_client::DeepWorkClient::new(obj(&[
+    let client = deepwork_client::bindings::JsClient::new(obj(&[
         ("token", server.token.into()),
         ("baseUrl", server.url.into()),
         ("timeoutMs", JsValue::from_f64(10_000.0)),

@@ -64,7 +64,7 @@ async fn unknown_projects_are_not_found_in_both_flavors() {
 async fn a_wrong_token_is_unauthorized_and_changes_nothing() {
     for server in both() {
         let id = new_project(&server, "executing").await;
-        let promise = deepwork_client::cancel_project(
+        let promise = cancel_promise(
             id.clone().into(),
             "wrong-token".into(),
             obj(&[("baseUrl", server.url.into())]),
@@ -84,7 +84,7 @@ async fn a_wrong_token_is_unauthorized_and_changes_nothing() {
 async fn an_unmatched_route_is_not_found() {
     // A base URL with a wrong path prefix reaches no route of the server.
     for server in both() {
-        let promise = deepwork_client::cancel_project(
+        let promise = cancel_promise(
             "some-id".into(),
             server.token.into(),
             obj(&[("baseUrl", format!("{}/wrong-prefix", server.url).into())]),
@@ -239,7 +239,7 @@ async fn a_dropped_connection_is_a_network_error_with_its_cause() {
 async fn an_unreachable_server_is_a_network_error() {
     let server = lenient();
     // Port 9 (discard) on loopback: nothing listens there. No answer is retried.
-    let promise = deepwork_client::cancel_project(
+    let promise = cancel_promise(
         "p".into(),
         server.token.into(),
         obj(&[

@@ -14,7 +14,7 @@ use web_sys::AbortController;
 wasm_bindgen_test_configure!(run_in_browser);
 
 async fn call(id: JsValue, token: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(deepwork_client::cancel_project(id, token, options)).await
+    JsFuture::from(cancel_promise(id, token, options)).await
 }
 
 #[wasm_bindgen_test]
@@ -265,7 +265,7 @@ async fn a_client_checks_its_options_when_created() {
     ];
     for options in cases {
         let shown = stringify(&options);
-        let Err(error) = deepwork_client::DeepWorkClient::new(options) else {
+        let Err(error) = deepwork_client::bindings::JsClient::new(options) else {
             panic!("{shown} should be refused");
         };
         expect_error(Err(error), "invalid_argument");
@@ -275,7 +275,7 @@ async fn a_client_checks_its_options_when_created() {
 #[wasm_bindgen_test]
 async fn a_per_call_timeout_overrides_the_clients() {
     let server = lenient();
-    let client = deepwork_client::DeepWorkClient::new(obj(&[
+    let client = deepwork_client::bindings::JsClient::new(obj(&[
         ("token", server.token.into()),
         ("baseUrl", server.url.into()),
         ("timeoutMs", JsValue::from_f64(60_000.0)),

@@ -151,7 +151,7 @@ async fn hostile_ids_and_tokens_are_refused_before_any_request() {
         ("ok-id", &long_token),
     ];
     for (id, token) in cases {
-        let promise = deepwork_client::cancel_project(
+        let promise = cancel_promise(
             id.into(),
             token.into(),
             obj(&[("baseUrl", server.url.into())]),

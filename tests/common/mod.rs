@@ -220,7 +220,12 @@ pub async fn cancel(
 fn start_cancel(server: &Server, id: &str, extra: &[(&str, JsValue)]) -> Promise {
     let mut options = vec![("baseUrl", JsValue::from_str(server.url))];
     options.extend(extra.iter().cloned());
-    deepwork_client::cancel_project(id.into(), server.token.into(), obj(&options))
+    cancel_promise(id.into(), server.token.into(), obj(&options))
+}
+
+/// The JS export `cancelProject(projectId, token, options)`, as JS calls it.
+pub fn cancel_promise(id: JsValue, token: JsValue, options: JsValue) -> Promise {
+    deepwork_client::bindings::cancel_project(id, token, options)
 }
 
 /// Starts a cancel of `id` with `controller`'s signal, aborts it once the server has

@@ -13,7 +13,8 @@ use std::process::Command;
 const MODULE: &str = "deepwork_client";
 
 /// The JS snippets (js/) the module imports: wasm-bindgen copies them into pkg/snippets/.
-const SNIPPETS: [&str; 3] = ["error.js", "json.js", "transport.js"];
+/// Only the error class: a class that extends `Error` cannot be written in Rust.
+const SNIPPETS: [&str; 1] = ["error.js"];
 
 /// Sections of the repository's README that are about working on this repository, not
 /// about using the package: left out of the package's README.
@@ -43,8 +44,8 @@ pub fn build(root: &Path, tools: &Tools, dev: bool) -> Result<PathBuf> {
         ])
         .arg(if dev { "--dev" } else { "--release" });
     if !dev {
-        // Without the `std` feature: no_std, a panic traps (see Cargo.toml).
-        cmd.args(["--", "--no-default-features"]);
+        // The package picks its allocator (see Cargo.toml's `talc` feature).
+        cmd.args(["--", "--features", "talc"]);
     }
     run_bounded(&mut cmd, BUILD_LIMIT)?;
     let snippets = write_entries(root, &pkg)?;

@@ -23,7 +23,6 @@ const shipped = filesUnder(dir).sort();
 test('the tarball holds exactly the files the package needs', () => {
   const error = shipped.find((f) => /^snippets\/deepwork-client-[0-9a-f]{16}\/js\/error\.js$/.test(f));
   assert.ok(error, `no error snippet in ${shipped.join(', ')}`);
-  const [json, transport] = ['json.js', 'transport.js'].map((name) => error.replace(/error\.js$/, name));
   assert.deepEqual(shipped, [
     'LICENSE-APACHE',
     'LICENSE-MIT',
@@ -36,9 +35,12 @@ test('the tarball holds exactly the files the package needs', () => {
     'node.js',
     'package.json',
     error,
-    json,
-    transport,
   ]);
+});
+
+test('only wasm-bindgen\'s glue calls fetch: no hand-written JS sends requests', () => {
+  const callers = shipped.filter((f) => f.endsWith('.js') && /\bfetch\s*\(/.test(readFileSync(join(dir, f), 'utf8')));
+  assert.deepEqual(callers, ['deepwork_client.js']);
 });
 
 test('the manifest describes the package, its version the crate\'s', () => {

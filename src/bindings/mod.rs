@@ -1,13 +1,20 @@
-//! The JS surface: a thin `#[wasm_bindgen]` layer that converts arguments, calls the
-//! plain-Rust client and turns every `Error` into a `DeepWorkError`.
+//! The JS surface: a thin `#[wasm_bindgen]` layer over the Rust API. It reads JS
+//! arguments and options objects (`options`), calls [`crate::DeepWorkClient`], and
+//! turns its results into JS values: [`Project`]s into the server's own objects and
+//! every [`Error`] into a `DeepWorkError`, each in one `From` impl below.
+//!
+//! Rust callers use the Rust API instead; these functions are public so that the
+//! browser test suites can call the SDK as JS does.
 
-use crate::client::{Call, Cancel, Limits, Settings};
-use crate::error::{Detail, Error};
-use crate::options;
-use alloc::rc::Rc;
-use alloc::string::String;
-use js_sys::Promise;
+mod options;
+
+use crate::client::{DeepWorkClient, DEFAULT_BASE_URL};
+use crate::error::{Detail, Error, Loc};
+use crate::model::Project;
+use js_sys::{Array, Object, Promise, Reflect};
+use options::{CLIENT_KEYS, FUNCTION_KEYS, METHOD_KEYS};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
 #[wasm_bindgen(module = "/js/error.js")]
 extern "C" {
@@ -26,24 +33,57 @@ extern "C" {
     ) -> JsValue;
 }
 
-/// The one conversion of a Rust error into the JS `DeepWorkError`.
-fn to_js(error: Error<JsValue>) -> JsValue {
-    let detail = match error.detail {
-        Detail::None => JsValue::UNDEFINED,
-        Detail::Text(text) => JsValue::from_str(&text),
-        Detail::Issues(issues) => issues,
-    };
-    create_error(
-        error.kind.as_str(),
-        &error.message,
-        error.status,
-        detail,
-        error.project_id,
-        error.current_status,
-        error.retry_after_ms.map(|ms| ms as f64),
-        error.attempts,
-        error.cause.unwrap_or(JsValue::UNDEFINED),
-    )
+/// The one conversion of an [`Error`] into the JS `DeepWorkError`.
+impl From<Error> for JsValue {
+    fn from(error: Error) -> JsValue {
+        let error = *error.0;
+        let detail = match error.detail {
+            Detail::None => JsValue::UNDEFINED,
+            Detail::Text(text) => JsValue::from_str(&text),
+            Detail::Issues(issues) => issues.iter().map(issue_to_js).collect::<Array>().into(),
+        };
+        create_error(
+            error.kind.as_str(),
+            &error.message,
+            error.status,
+            detail,
+            error.project_id,
+            error.current_status,
+            error.retry_after_ms.map(|ms| ms as f64),
+            error.attempts,
+            error.cause.unwrap_or(JsValue::UNDEFINED),
+        )
+    }
+}
+
+/// `{loc, msg, type}`, as the server sent it (with the token blanked out).
+fn issue_to_js(issue: &crate::ValidationIssue) -> JsValue {
+    let loc: Array = issue
+        .loc
+        .iter()
+        .map(|step| match step {
+            Loc::Key(key) => JsValue::from_str(key),
+            Loc::Index(index) => JsValue::from_f64(*index as f64),
+        })
+        .collect();
+    let object = Object::new();
+    for (key, value) in [
+        ("loc", loc.into()),
+        ("msg", JsValue::from_str(&issue.msg)),
+        ("type", JsValue::from_str(&issue.kind)),
+    ] {
+        // Setting a property of a fresh plain object cannot fail.
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
+    }
+    object.into()
+}
+
+/// The one conversion of a [`Project`] into JS: the server's own object, with every
+/// field it sent (also those the SDK does not know).
+impl From<Project> for JsValue {
+    fn from(project: Project) -> JsValue {
+        project.raw().clone()
+    }
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -132,32 +172,6 @@ export interface ClientOptions extends RetryOptions {
 }
 "#;
 
-/// Keys each options object may carry.
-const CALL_KEYS: [&str; 5] = [
-    "baseUrl",
-    "signal",
-    "timeoutMs",
-    "attemptTimeoutMs",
-    "maxRetries",
-];
-const CLIENT_KEYS: [&str; 5] = [
-    "token",
-    "baseUrl",
-    "timeoutMs",
-    "attemptTimeoutMs",
-    "maxRetries",
-];
-const METHOD_KEYS: [&str; 4] = ["signal", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
-
-/// The retry and timeout limits an options object carries.
-fn limits(options: &options::Options) -> Limits {
-    Limits {
-        timeout_ms: options.timeout_ms,
-        attempt_timeout_ms: options.attempt_timeout_ms,
-        max_retries: options.max_retries,
-    }
-}
-
 /// Cancels a Deep Work project: running tasks stop, pending tasks are skipped, done
 /// tasks stay done, and the project becomes `cancelled` for good.
 ///
@@ -176,92 +190,51 @@ pub fn cancel_project(
     token: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "CancelProjectOptions")] options: JsValue,
 ) -> Promise {
-    cancel_promise(Caller::Function(token), project_id, options)
+    future_to_promise(cancel(Caller::Function(token), project_id, options))
 }
 
-/// Who calls: a client with its checked settings, or the function form with a token
-/// still to check (a bad one then rejects the promise rather than throws).
+/// Who calls: a client, or the function form with a token still to check (a bad one
+/// then rejects the promise rather than throws).
 enum Caller {
-    Client(Rc<Settings>),
+    Client(DeepWorkClient),
     Function(JsValue),
 }
 
-#[wasm_bindgen(module = "/js/transport.js")]
-extern "C" {
-    /// Runs a call's steps to the end: its promise settles as the call does.
-    fn drive(call: CancelCall) -> Promise;
-}
-
-/// One cancel in progress, handed to js/transport.js's `drive`; not part of the API.
-#[wasm_bindgen(skip_typescript)]
-pub struct CancelCall(Cancel);
-
-#[wasm_bindgen]
-impl CancelCall {
-    /// See `Cancel::step`.
-    pub fn step(&mut self, input: JsValue) -> Option<Promise> {
-        self.0.step(input)
-    }
-
-    /// See `Cancel::finish`: the project, or throws the `DeepWorkError`.
-    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        self.0.finish().map_err(to_js)
-    }
-}
-
-/// One cancel as a promise; both exports share it, so the module holds one copy.
-fn cancel_promise(caller: Caller, project_id: JsValue, options: JsValue) -> Promise {
-    match start(caller, &project_id, &options) {
-        Ok(cancel) => drive(CancelCall(cancel)),
-        Err(error) => Promise::reject(&error),
-    }
-}
-
-/// Checks the arguments and sets up the call, making no request yet.
-fn start(caller: Caller, project_id: &JsValue, options: &JsValue) -> Result<Cancel, JsValue> {
-    let id = options::string(project_id, "projectId must be a string").map_err(to_js)?;
-    let keys: &[&str] = match caller {
-        Caller::Client(_) => &METHOD_KEYS,
-        Caller::Function(_) => &CALL_KEYS,
-    };
-    let mut options = options::read(options, keys).map_err(|e| to_js(e.for_project(&id)))?;
-    let settings = match caller {
-        Caller::Client(settings) => settings,
-        Caller::Function(token) => {
-            let settings = options::string(&token, "token must be a string").and_then(|token| {
-                Settings::new(&token, options.base_url.as_deref(), Limits::default())
-            });
-            Rc::new(settings.map_err(|e| to_js(e.for_project(&id)))?)
+/// One cancel, for both exports: they share this future, so the module holds one copy
+/// of its state machine and of the promise glue around it.
+async fn cancel(caller: Caller, project_id: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let id = options::string(&project_id, "projectId must be a string")?;
+    let client = match caller {
+        Caller::Client(client) => {
+            options::read(&options, &METHOD_KEYS).map(|options| client.with_options(options.call))
         }
+        Caller::Function(token) => options::read(&options, &FUNCTION_KEYS).and_then(|options| {
+            let token = options::string(&token, "token must be a string")?;
+            let base_url = options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+            Ok(DeepWorkClient::new(base_url, &token)?.with_options(options.call))
+        }),
     };
-    let call = Call {
-        signal: options.signal.take(),
-        limits: limits(&options),
-    };
-    Cancel::new(settings, id, call).map_err(to_js)
+    let client = client.map_err(|e| e.for_project(&id))?;
+    Ok(client.cancel_project(&id).await?.into())
 }
 
 /// A client for one server and token: create it once, call it many times.
-#[wasm_bindgen]
-pub struct DeepWorkClient {
-    settings: Rc<Settings>,
-}
+#[wasm_bindgen(js_name = DeepWorkClient)]
+pub struct JsClient(DeepWorkClient);
 
-#[wasm_bindgen]
-impl DeepWorkClient {
+#[wasm_bindgen(js_class = DeepWorkClient)]
+impl JsClient {
     /// Checks the options and keeps them; throws a `DeepWorkError` of kind
     /// `invalid_argument` when they are wrong. Makes no request.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
-    ) -> Result<DeepWorkClient, JsValue> {
-        let mut options = options::read(&options, &CLIENT_KEYS).map_err(to_js)?;
-        let token = options.token.take().unwrap_or_default();
-        let settings =
-            Settings::new(&token, options.base_url.as_deref(), limits(&options)).map_err(to_js)?;
-        Ok(Self {
-            settings: Rc::new(settings),
-        })
+    ) -> Result<JsClient, JsValue> {
+        let options = options::read(&options, &CLIENT_KEYS)?;
+        let token = options.token.unwrap_or_default();
+        let base_url = options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+        let client = DeepWorkClient::new(base_url, &token)?.with_options(options.call);
+        Ok(Self(client))
     }
 
     /// Cancels a Deep Work project; see the `cancelProject` function.
@@ -271,10 +244,6 @@ impl DeepWorkClient {
         #[wasm_bindgen(js_name = projectId, unchecked_param_type = "string")] project_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        cancel_promise(
-            Caller::Client(Rc::clone(&self.settings)),
-            project_id,
-            options,
-        )
+        future_to_promise(cancel(Caller::Client(self.0.clone()), project_id, options))
     }
 }

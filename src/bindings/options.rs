@@ -1,0 +1,151 @@
+//! Reading the options objects JS passes in. Every value is checked here, so a typo or
+//! a wrong type is an `invalid_argument` error before any request, never a panic.
+
+use crate::error::Error;
+use crate::options::{CallOptions, BAD_RETRIES, BAD_TIMEOUT};
+use crate::retry::MAX_MAX_RETRIES;
+use js_sys::{Array, Object, Reflect};
+use std::time::Duration;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::AbortSignal;
+
+/// What one options object may carry; which keys are allowed depends on where it is
+/// passed.
+#[derive(Default)]
+pub struct JsOptions {
+    pub token: Option<String>,
+    pub base_url: Option<String>,
+    pub call: CallOptions,
+}
+
+/// Keys of `cancelProject(id, token, options)`.
+pub const FUNCTION_KEYS: [&str; 5] = [
+    "baseUrl",
+    "signal",
+    "timeoutMs",
+    "attemptTimeoutMs",
+    "maxRetries",
+];
+/// Keys of `new DeepWorkClient(options)`.
+pub const CLIENT_KEYS: [&str; 5] = [
+    "token",
+    "baseUrl",
+    "timeoutMs",
+    "attemptTimeoutMs",
+    "maxRetries",
+];
+/// Keys of a client method's options.
+pub const METHOD_KEYS: [&str; 4] = ["signal", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
+
+/// Reads `value` (an options object, or undefined/null for none), accepting only the
+/// keys in `allowed`.
+pub fn read(value: &JsValue, allowed: &[&str]) -> Result<JsOptions, Error> {
+    let mut options = JsOptions::default();
+    if value.is_undefined() || value.is_null() {
+        return Ok(options);
+    }
+    if !value.is_object() || Array::is_array(value) {
+        return Err(Error::invalid_argument("options must be an object"));
+    }
+    let object: &Object = value.unchecked_ref();
+    for key in Object::keys(object).iter() {
+        let name = key.as_string().unwrap_or_default();
+        if !allowed.contains(&name.as_str()) {
+            let mut message = String::from("unknown option \"");
+            message.extend(name.chars().take(64));
+            message.push_str("\"; expected one of:");
+            for option in allowed {
+                message.push(' ');
+                message.push_str(option);
+            }
+            return Err(Error::invalid_argument(&message));
+        }
+        let item = Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
+        if item.is_undefined() {
+            continue;
+        }
+        let call = &mut options.call;
+        match name.as_str() {
+            "token" => options.token = Some(string(&item, "token must be a string")?),
+            "baseUrl" => options.base_url = Some(string(&item, "baseUrl must be a string")?),
+            "timeoutMs" => call.timeout = Some(duration(&item)?),
+            "attemptTimeoutMs" => call.attempt_timeout = Some(duration(&item)?),
+            "maxRetries" => {
+                let n = item.as_f64().ok_or(BAD_RETRIES);
+                let n = n.and_then(retries_from_number);
+                call.max_retries = Some(n.map_err(Error::invalid_argument)?);
+            }
+            "signal" => {
+                let signal = item
+                    .dyn_into::<AbortSignal>()
+                    .map_err(|_| Error::invalid_argument("signal must be an AbortSignal"))?;
+                call.signal = Some(signal);
+            }
+            _ => {}
+        }
+    }
+    Ok(options)
+}
+
+/// A string argument, or the given invalid_argument error.
+pub fn string(value: &JsValue, message: &str) -> Result<String, Error> {
+    value
+        .as_string()
+        .ok_or_else(|| Error::invalid_argument(message))
+}
+
+/// A timeout given in JS as a number of milliseconds.
+pub fn duration_from_ms(ms: f64) -> Result<Duration, &'static str> {
+    if (1.0..=2_147_483_647.0).contains(&ms) && f64::from(ms as u32) == ms {
+        Ok(Duration::from_millis(ms as u64))
+    } else {
+        Err(BAD_TIMEOUT)
+    }
+}
+
+/// A retry count given in JS as a number.
+pub fn retries_from_number(n: f64) -> Result<u32, &'static str> {
+    if (0.0..=f64::from(MAX_MAX_RETRIES)).contains(&n) && f64::from(n as u32) == n {
+        Ok(n as u32)
+    } else {
+        Err(BAD_RETRIES)
+    }
+}
+
+fn duration(value: &JsValue) -> Result<Duration, Error> {
+    let ms = value.as_f64().ok_or(BAD_TIMEOUT);
+    ms.and_then(duration_from_ms)
+        .map_err(Error::invalid_argument)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::options::MAX_TIMEOUT;
+
+    #[test]
+    fn retry_counts_from_js_are_whole_numbers_up_to_ten() {
+        assert_eq!(retries_from_number(0.0), Ok(0));
+        assert_eq!(retries_from_number(10.0), Ok(10));
+        for bad in [-1.0, 1.5, 11.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(retries_from_number(bad), Err(BAD_RETRIES), "{bad}");
+        }
+    }
+
+    #[test]
+    fn timeouts_from_js_are_whole_positive_milliseconds_within_timer_range() {
+        assert_eq!(duration_from_ms(1.0), Ok(Duration::from_millis(1)));
+        assert_eq!(duration_from_ms(2_147_483_647.0), Ok(MAX_TIMEOUT));
+        for bad in [
+            0.0,
+            -1.0,
+            0.5,
+            2_147_483_648.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            assert_eq!(duration_from_ms(bad), Err(BAD_TIMEOUT), "{bad}");
+        }
+    }
+}
