@@ -4,7 +4,8 @@
 //! - `build [--dev]`: build the npm package into pkg/.
 //! - `demo [--addr HOST:PORT]`: build, then serve the demo page and the API; prints the URL.
 //! - `test`: every test of the project: native, headless Chromium and Firefox, the demo
-//!   end to end, and the npm package in each kind of consumer.
+//!   end to end, the npm package in each kind of consumer, and the crate as Rust users
+//!   take it.
 //! - `bench`: size, start-up, per-call cost and memory against raw fetch, as one table.
 
 mod bench;
@@ -13,6 +14,7 @@ mod devserver;
 mod e2e;
 mod package;
 mod process;
+mod rust_crate;
 mod size;
 mod test;
 mod toolchain;

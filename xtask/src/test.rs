@@ -55,7 +55,11 @@ pub fn all(root: &Path) -> Result {
     let (counts, ok) = crate::e2e::run(root, &tools)?;
     rows.push(("e2e (playwright, chromium)", counts, ok));
 
-    for (name, passed, failed, ok) in crate::consumers::run(root, &tools, &bin)? {
+    let crate_rows = crate::rust_crate::run(root, &tools);
+    for (name, passed, failed, ok) in crate::consumers::run(root, &tools, &bin)?
+        .into_iter()
+        .chain(crate_rows)
+    {
         rows.push((name, Counts { passed, failed }, ok));
     }
 

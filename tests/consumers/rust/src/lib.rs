@@ -1,0 +1,41 @@
+//! What a Rust frontend writes with deepwork-client: the README's Rust usage.
+
+// #region rust
+use deepwork_client::{CallOptions, DeepWorkClient, Error, ErrorKind, ProjectStatus};
+use std::time::Duration;
+
+/// Cancels `id` and says what happened, in words for a status line.
+pub async fn cancel(base_url: &str, token: &str, id: &str) -> Result<String, Error> {
+    let client = DeepWorkClient::new(base_url, token)?;
+    match client.cancel_project(id).await {
+        Ok(project) if project.status == ProjectStatus::Cancelled => Ok(format!("{} cancelled", project.id)),
+        Ok(project) => Ok(format!("{} was already {}", project.id, project.status)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(format!("no project {id}")),
+        Err(e) if e.kind() == ErrorKind::InvalidState => {
+            Ok(format!("cannot cancel: it is {}", e.current_status().unwrap_or("?")))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The same call with a 5 s limit, no retries and a signal that a Cancel button aborts.
+pub async fn cancel_quickly(
+    client: &DeepWorkClient,
+    id: &str,
+    signal: web_sys::AbortSignal,
+) -> Result<ProjectStatus, Error> {
+    let options = CallOptions::new()
+        .timeout(Duration::from_secs(5))
+        .max_retries(0)
+        .signal(signal);
+    Ok(client.with_options(options).cancel_project(id).await?.status)
+}
+// #endregion
+
+/// Starts a cancel from a UI event, as a frontend does: the future runs on the page.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn start(base_url: String, token: String, id: String) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = cancel(&base_url, &token, &id).await;
+    });
+}
