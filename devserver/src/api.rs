@@ -15,7 +15,7 @@ use crate::conn::Connection;
 use crate::error::{ApiError, ApiPath};
 use crate::faults::{self, FaultedRequest};
 use crate::model::{self, Progress, Task};
-use crate::shape::ProjectView;
+use crate::shape::{ProjectAnswer, ProjectView};
 use crate::store::{CancelAnswer, Change, StoreError};
 use crate::validate;
 use crate::AppState;
@@ -42,13 +42,6 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             post(skip_task),
         ),
     ]
-}
-
-/// The answer of start, cancel, approve, pause and resume.
-#[derive(Debug, Serialize)]
-pub struct ProjectAnswer {
-    pub success: bool,
-    pub project: ProjectView,
 }
 
 #[derive(Serialize)]

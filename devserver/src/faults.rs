@@ -15,12 +15,11 @@ use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 use tokio_util::sync::CancellationToken;
 
-use crate::api::ProjectAnswer;
 use crate::auth::bearer_token;
 use crate::conn::Connection;
 use crate::error::{ApiError, FieldError};
 use crate::model::ProjectStatus;
-use crate::shape::ProjectView;
+use crate::shape::{ProjectAnswer, ProjectView};
 use crate::timestamp::http_date;
 
 /// A fault as named in requests: `"server_500"`, `"reset"`, … Which of the two

@@ -26,6 +26,14 @@ pub struct ProjectView {
     pub shape: Shape,
 }
 
+/// The answer of start, cancel, approve, pause and resume, written in its project's
+/// shape. Here, beside the shape, so that the routes and the faults both use it.
+#[derive(Debug, Serialize)]
+pub struct ProjectAnswer {
+    pub success: bool,
+    pub project: ProjectView,
+}
+
 #[derive(Serialize)]
 struct Minimal<'a> {
     id: &'a str,
