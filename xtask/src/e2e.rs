@@ -3,8 +3,7 @@
 //! demo's own server started the way `cargo xtask demo` starts it.
 
 use crate::devserver;
-use crate::process::Result;
-use crate::test::{run_counting, Counts};
+use crate::process::{run_counting, Counts, Result};
 use crate::toolchain::{self, Tools};
 use std::fs;
 use std::path::Path;

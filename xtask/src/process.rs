@@ -2,6 +2,7 @@
 //! echoed, checked and, where it may wait on the network, bounded in time.
 
 use std::ffi::OsStr;
+use std::io::{BufRead, BufReader};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -71,4 +72,33 @@ fn check(cmd: &Command, status: ExitStatus) -> Result {
     } else {
         Err(format!("`{}` failed ({status})", describe(cmd)))
     }
+}
+
+/// Passed and failed counts of one suite.
+#[derive(Default, Clone, Copy)]
+pub struct Counts {
+    pub passed: u32,
+    pub failed: u32,
+}
+
+/// Runs a test command, echoing its output, and adds up what `count` reads from each
+/// line of its report.
+pub fn run_counting(cmd: &mut Command, count: fn(&str, &mut Counts)) -> Result<(Counts, bool)> {
+    eprintln!("$ {}", describe(cmd));
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start `{}`: {e}", describe(cmd)))?;
+    let mut counts = Counts::default();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
+            println!("{line}");
+            count(&line, &mut counts);
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    Ok((counts, status.success()))
 }

@@ -2,19 +2,11 @@
 //! Firefox against two live devservers (one per flavor). Ends with one summary line.
 
 use crate::devserver::{self, Devserver};
-use crate::process::{describe, Result};
+use crate::process::{run_counting, Counts, Result};
 use crate::toolchain::{self, Tools};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
-
-/// Passed and failed counts of one suite.
-#[derive(Default, Clone, Copy)]
-pub struct Counts {
-    pub passed: u32,
-    pub failed: u32,
-}
 
 pub fn all(root: &Path) -> Result {
     let started = Instant::now();
@@ -137,28 +129,6 @@ fn browser_suites(root: &Path) -> Result<Vec<String>> {
         .collect();
     suites.sort();
     Ok(suites)
-}
-
-/// Runs a test command, echoing its output, and adds up what `count` reads from each
-/// line of its report.
-pub fn run_counting(cmd: &mut Command, count: fn(&str, &mut Counts)) -> Result<(Counts, bool)> {
-    eprintln!("$ {}", describe(cmd));
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start `{}`: {e}", describe(cmd)))?;
-    let mut counts = Counts::default();
-    if let Some(stdout) = child.stdout.take() {
-        for line in BufReader::new(stdout)
-            .lines()
-            .map_while(std::result::Result::ok)
-        {
-            println!("{line}");
-            count(&line, &mut counts);
-        }
-    }
-    let status = child.wait().map_err(|e| e.to_string())?;
-    Ok((counts, status.success()))
 }
 
 /// cargo test's (and wasm-bindgen-test's) `test result: ok. 12 passed; 0 failed; …`.
