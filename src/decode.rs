@@ -42,10 +42,7 @@ pub(crate) fn in_field<E: de::Error>(name: &'static str, error: E) -> E {
     struct InField<'a, E>(&'static str, &'a E);
     impl<E: Display> Display for InField<'_, E> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            // A JS error's text starts with its class name, which is not part of the path.
-            let inner = self.1.to_string();
-            let inner = inner.strip_prefix("Error: ").unwrap_or(&inner);
-            write!(f, "{}{STEP}{inner}", self.0)
+            write!(f, "{}{STEP}{}", self.0, message_of(self.1))
         }
     }
     E::custom(InField(name, &error))
@@ -83,8 +80,8 @@ where
     T: DeserializeOwned,
 {
     T::deserialize(deserializer).map_err(|error| {
-        let message = error.to_string();
-        let message = message.strip_prefix("Error: ").unwrap_or(&message);
+        let message = message_of(&error);
+        let message = message.as_str();
         // "project\u{1f}status\u{1f}invalid type: …" is at the path "project.status".
         let mut path = String::new();
         let mut rest = message;
@@ -102,6 +99,16 @@ where
     })
 }
 
+/// An error's message. serde-wasm-bindgen's errors are JS errors, whose text starts
+/// with their class name: that is not part of the message, nor of the path.
+fn message_of(error: &impl Display) -> String {
+    let text = error.to_string();
+    match text.strip_prefix("Error: ") {
+        Some(message) => message.to_owned(),
+        None => text,
+    }
+}
+
 /// Decodes a `T` from parsed JSON in the browser.
 pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, Invalid> {
     decode(serde_wasm_bindgen::Deserializer::from(value.clone()))
@@ -110,7 +117,7 @@ pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, Invalid> {
 /// The part of a serde error message that says what was expected, without what was
 /// found: "invalid type: string \"…\", expected a sequence" becomes "expected a
 /// sequence". Messages that carry no value ("missing field `id`") are kept. serde_json's
-/// " at line 1 column 5" and a JS error's "Error: " prefix are dropped.
+/// " at line 1 column 5" is dropped.
 fn problem(message: &str) -> &str {
     let message = match crate::text::rfind(message, " at line ") {
         Some(at) => message.get(..at).unwrap_or(message),

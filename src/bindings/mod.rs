@@ -8,7 +8,7 @@
 
 mod options;
 
-use crate::client::{DeepWorkClient, DEFAULT_BASE_URL};
+use crate::client::DeepWorkClient;
 use crate::error::{Detail, Error, Loc};
 use crate::model::Project;
 use js_sys::{Array, Object, Promise, Reflect};
@@ -209,9 +209,7 @@ async fn cancel(caller: Caller, project_id: JsValue, options: JsValue) -> Result
             options::read(&options, &METHOD_KEYS).map(|options| client.with_options(options.call))
         }
         Caller::Function(token) => options::read(&options, &FUNCTION_KEYS).and_then(|options| {
-            let token = options::string(&token, "token must be a string")?;
-            let base_url = options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
-            Ok(DeepWorkClient::new(base_url, &token)?.with_options(options.call))
+            options.client(&options::string(&token, "token must be a string")?)
         }),
     };
     let client = client.map_err(|e| e.for_project(&id))?;
@@ -230,11 +228,9 @@ impl JsClient {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
     ) -> Result<JsClient, JsValue> {
-        let options = options::read(&options, &CLIENT_KEYS)?;
-        let token = options.token.unwrap_or_default();
-        let base_url = options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
-        let client = DeepWorkClient::new(base_url, &token)?.with_options(options.call);
-        Ok(Self(client))
+        let mut options = options::read(&options, &CLIENT_KEYS)?;
+        let token = options.token.take().unwrap_or_default();
+        Ok(Self(options.client(&token)?))
     }
 
     /// Cancels a Deep Work project; see the `cancelProject` function.

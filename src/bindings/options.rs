@@ -1,6 +1,7 @@
 //! Reading the options objects JS passes in. Every value is checked here, so a typo or
 //! a wrong type is an `invalid_argument` error before any request, never a panic.
 
+use crate::client::{DeepWorkClient, DEFAULT_BASE_URL};
 use crate::error::Error;
 use crate::options::{CallOptions, BAD_RETRIES, BAD_TIMEOUT};
 use crate::retry::MAX_MAX_RETRIES;
@@ -16,6 +17,15 @@ pub struct JsOptions {
     pub token: Option<String>,
     pub base_url: Option<String>,
     pub call: CallOptions,
+}
+
+impl JsOptions {
+    /// A client of `baseUrl` (the docs' local server when unset) with `token` and these
+    /// options for its calls.
+    pub fn client(self, token: &str) -> Result<DeepWorkClient, Error> {
+        let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+        Ok(DeepWorkClient::new(base_url, token)?.with_options(self.call))
+    }
 }
 
 /// Keys of `cancelProject(id, token, options)`.
