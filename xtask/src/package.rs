@@ -31,6 +31,11 @@ const DEVELOPER_SECTIONS: [&str; 7] = [
 /// Builds pkg/ (release unless `dev`) and returns its path.
 pub fn build(root: &Path, tools: &Tools, dev: bool) -> Result<PathBuf> {
     let pkg = root.join("pkg");
+    // wasm-pack overwrites what it writes but leaves the rest: a snippet an older build
+    // shipped would stay in the snippet folder (same name) and be packed. Start empty.
+    if pkg.exists() {
+        fs::remove_dir_all(&pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
+    }
     let mut cmd = tools.wasm("wasm-pack");
     cmd.current_dir(root)
         .args([
