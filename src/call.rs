@@ -3,7 +3,7 @@
 
 use crate::error::{self, Error, ErrorAnswer, ErrorKind};
 use crate::options::{CallOptions, Limits};
-use crate::retry::{self, Outcome};
+use crate::retry::{self, Delivery, Outcome};
 use crate::server::Server;
 use crate::transport::{self, Answer, Failure, Request};
 use crate::{decode, retry_after, text};
@@ -20,6 +20,8 @@ pub(crate) struct Call<'a> {
     pub made: u32,
     /// An attempt may have reached the server although its answer was lost.
     pub may_have_applied: bool,
+    /// Whether the request may be sent again (see `retry::Delivery`).
+    pub delivery: Delivery,
 }
 
 impl<'a> Call<'a> {
@@ -33,16 +35,23 @@ impl<'a> Call<'a> {
             deadline: Date::now() + f64::from(limits.timeout_ms),
             made: 0,
             may_have_applied: false,
+            delivery: Delivery::Repeatable,
         })
     }
 
-    /// Sends `method url` until it gets a 2xx answer, retrying while the policy and
-    /// the deadline allow; the last error otherwise.
-    pub async fn send(&mut self, method: Method, url: &str) -> Result<Answer, Error> {
+    /// Sends `method url` (with a JSON `body`) until it gets a 2xx answer, retrying
+    /// while the policy and the deadline allow; the last error otherwise.
+    pub async fn send(
+        &mut self,
+        method: Method,
+        url: &str,
+        body: Option<&str>,
+    ) -> Result<Answer, Error> {
         let request = Request {
             method,
             url,
             authorization: &self.server.authorization,
+            body,
         };
         loop {
             let remaining = self.deadline - Date::now();
@@ -64,7 +73,14 @@ impl<'a> Call<'a> {
                 Err(other) => return Err(failure_error(other)),
             };
             self.may_have_applied |= outcome.may_have_applied();
-            match retry::delay_ms(outcome, self.made, self.limits.max_retries, Math::random()) {
+            let delay = retry::delay_ms(
+                outcome,
+                self.delivery,
+                self.made,
+                self.limits.max_retries,
+                Math::random(),
+            );
+            match delay {
                 // Waiting past the deadline would only turn the server's answer into a timeout.
                 Some(delay) if Date::now() + (delay as f64) < self.deadline => {
                     transport::sleep(delay as u32, self.signal.as_ref()).await;

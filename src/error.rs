@@ -22,8 +22,11 @@ pub enum ErrorKind {
     Forbidden,
     /// The project (or the route) does not exist.
     NotFound,
-    /// The project's status does not allow the call; see [`Error::current_status`].
+    /// The project's (or the task's) status does not allow the call; see
+    /// [`Error::current_status`].
     InvalidState,
+    /// The task belongs to another project than the one named in the call.
+    TaskNotInProject,
     /// Another 400.
     BadRequest,
     /// 422: the server refused a field; see [`Error::validation_issues`].
@@ -57,6 +60,7 @@ impl ErrorKind {
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
             Self::InvalidState => "invalid_state",
+            Self::TaskNotInProject => "task_not_in_project",
             Self::BadRequest => "bad_request",
             Self::Validation => "validation",
             Self::RateLimited => "rate_limited",
@@ -366,9 +370,12 @@ pub(crate) fn from_answer(
         _ => None,
     };
     let refused = text.and_then(refused_status);
+    let says = |start: &str| text.is_some_and(|t| t.starts_with(start));
     let kind = match status {
-        400 if text.is_some_and(|t| t.starts_with("Project not found")) => ErrorKind::NotFound,
-        400 | 409 if refused.is_some() => ErrorKind::InvalidState,
+        // The real server answers some refusals with 404 (approve, pause, resume).
+        400 | 404 | 409 if refused.is_some() => ErrorKind::InvalidState,
+        400 if says("Project not found") || says("Task not found") => ErrorKind::NotFound,
+        400 if says("Task does not belong") => ErrorKind::TaskNotInProject,
         400 => ErrorKind::BadRequest,
         401 => ErrorKind::Unauthorized,
         403 => ErrorKind::Forbidden,
@@ -399,11 +406,14 @@ pub(crate) fn from_answer(
     error
 }
 
-/// The status in "Cannot cancel project with status 'completed'" (any verb).
+/// The status in "Cannot cancel project with status 'completed'" (any verb, project
+/// or task) and in retry's "Can only retry tasks with status 'blocked', got 'done'".
 fn refused_status(detail: &str) -> Option<String> {
-    let rest = detail.strip_prefix("Cannot ")?;
-    const MARK: &str = " with status '";
-    let quoted = rest.get(text::find(rest, MARK)? + MARK.len()..)?;
+    let (rest, mark) = match detail.strip_prefix("Cannot ") {
+        Some(rest) => (rest, " with status '"),
+        None => (detail.strip_prefix("Can only ")?, ", got '"),
+    };
+    let quoted = rest.get(text::find(rest, mark)? + mark.len()..)?;
     let status = quoted.strip_suffix('\'')?;
     (!status.is_empty() && !status.contains('\'')).then(|| status.to_owned())
 }
@@ -694,5 +704,65 @@ mod tests {
             None
         );
         assert_eq!(refused_status("Cannot cancel project with status 'a"), None);
+    }
+
+    #[test]
+    fn the_rest_of_the_api_refusals_are_invalid_state_with_the_current_status() {
+        let cases = [
+            // The real server's 404 for a wrong status on approve, pause and resume.
+            (404, "Cannot approve project with status 'draft'", "draft"),
+            (404, "Cannot resume project with status 'executing'", "executing"),
+            (400, "Cannot pause project with status 'paused'", "paused"),
+            (400, "Cannot skip task with status 'done'", "done"),
+            (
+                400,
+                "Can only retry tasks with status 'blocked', got 'in_progress'",
+                "in_progress",
+            ),
+        ];
+        for (status, detail, current) in cases {
+            let e = from_answer(status, text_detail(detail), None, "tok");
+            assert_eq!(
+                (e.kind(), e.current_status(), e.status()),
+                (ErrorKind::InvalidState, Some(current), Some(status)),
+                "{detail}"
+            );
+        }
+    }
+
+    #[test]
+    fn missing_and_foreign_tasks_are_told_apart() {
+        for (status, detail, kind) in [
+            (404, "Task not found", ErrorKind::NotFound),
+            (400, "Task not found: t-9", ErrorKind::NotFound),
+            (404, "Project not found: p-1", ErrorKind::NotFound),
+            (
+                400,
+                "Task does not belong to this project",
+                ErrorKind::TaskNotInProject,
+            ),
+            (400, "Retry dispatch failed", ErrorKind::BadRequest),
+            (500, "Retry dispatch failed: boom", ErrorKind::Server),
+        ] {
+            let e = from_answer(status, text_detail(detail), None, "tok");
+            assert_eq!((e.kind(), e.current_status()), (kind, None), "{detail}");
+        }
+        assert_eq!(
+            ErrorKind::TaskNotInProject.as_str(),
+            "task_not_in_project"
+        );
+    }
+
+    #[test]
+    fn retry_refusals_parse_only_their_exact_shape() {
+        assert_eq!(
+            refused_status("Can only retry tasks with status 'blocked', got 'done'").as_deref(),
+            Some("done")
+        );
+        assert_eq!(
+            refused_status("Can only retry tasks with status 'blocked'"),
+            None
+        );
+        assert_eq!(refused_status("Can only retry, got ''"), None);
     }
 }

@@ -43,6 +43,7 @@ mod decode;
 mod error;
 mod model;
 mod options;
+mod request;
 mod retry;
 mod retry_after;
 mod server;
@@ -55,8 +56,12 @@ mod fuzz_tests;
 
 pub use client::{DeepWorkClient, DEFAULT_BASE_URL};
 pub use error::{Error, ErrorKind, Loc, ValidationIssue};
-pub use model::{Project, ProjectStatus};
+pub use model::{
+    GoalAnalysis, Plan, Progress, Project, ProjectDetail, ProjectList, ProjectStatus,
+    ResearchDepth, Task, TaskChange, TaskPriority, TaskStatus, TaskType,
+};
 pub use options::CallOptions;
+pub use request::{NewProject, ProjectFilter};
 
 // talc instead of the default allocator: 2.5 KiB gzipped less, the same job. Only in
 // the npm package's build (feature `talc`): a library must not pick a Rust app's allocator.

@@ -51,14 +51,32 @@ impl Outcome {
     }
 }
 
+/// Whether a request may be sent twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// A second delivery changes nothing or can be read back (reads, transitions,
+    /// delete).
+    Repeatable,
+    /// Each delivery acts again (`start` creates a project each time): retried only
+    /// when the server surely did not act on it (408, 429).
+    Once,
+}
+
 /// The wait before the next attempt, after `attempts` attempts ended with `outcome`, or
 /// None to give up and report it. `random` is uniform in [0, 1).
 ///
 /// Backoff is exponential with full jitter (a random wait up to 0.5 s, 1 s, 2 s, … 8 s),
 /// so that many clients retrying together spread out; a `Retry-After` is honoured
 /// instead, up to 60 s.
-pub fn delay_ms(outcome: Outcome, attempts: u32, max_retries: u32, random: f64) -> Option<u64> {
-    if attempts > max_retries || !outcome.is_retryable() {
+pub fn delay_ms(
+    outcome: Outcome,
+    delivery: Delivery,
+    attempts: u32,
+    max_retries: u32,
+    random: f64,
+) -> Option<u64> {
+    let unsafe_twice = delivery == Delivery::Once && outcome.may_have_applied();
+    if attempts > max_retries || !outcome.is_retryable() || unsafe_twice {
         return None;
     }
     if let Outcome::Answer {
@@ -102,20 +120,20 @@ mod tests {
 
     #[test]
     fn backoff_doubles_from_half_a_second_up_to_eight_with_full_jitter() {
-        let top = |attempts| delay_ms(Outcome::NoAnswer, attempts, 10, 0.999_999).unwrap();
+        let top = |attempts| delay_ms(Outcome::NoAnswer, Delivery::Repeatable, attempts, 10, 0.999_999).unwrap();
         assert_eq!(
             [top(1), top(2), top(3), top(4), top(5), top(6), top(10)],
             [499, 999, 1999, 3999, 7999, 7999, 7999]
         );
-        assert_eq!(delay_ms(Outcome::NoAnswer, 3, 10, 0.0), Some(0));
-        assert_eq!(delay_ms(answer(503), 1, 2, 0.5), Some(250));
+        assert_eq!(delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 3, 10, 0.0), Some(0));
+        assert_eq!(delay_ms(answer(503), Delivery::Repeatable, 1, 2, 0.5), Some(250));
     }
 
     #[test]
     fn stops_after_max_retries() {
-        assert!(delay_ms(Outcome::NoAnswer, 2, 2, 0.5).is_some());
-        assert_eq!(delay_ms(Outcome::NoAnswer, 3, 2, 0.5), None);
-        assert_eq!(delay_ms(Outcome::NoAnswer, 1, 0, 0.5), None);
+        assert!(delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 2, 2, 0.5).is_some());
+        assert_eq!(delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 3, 2, 0.5), None);
+        assert_eq!(delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 1, 0, 0.5), None);
     }
 
     #[test]
@@ -126,6 +144,7 @@ mod tests {
                     status: 429,
                     retry_after_ms: Some(ms),
                 },
+                Delivery::Repeatable,
                 1,
                 2,
                 0.9,
@@ -139,8 +158,8 @@ mod tests {
 
     #[test]
     fn gives_up_at_once_on_what_cannot_succeed_later() {
-        assert_eq!(delay_ms(answer(400), 1, 5, 0.5), None);
-        assert_eq!(delay_ms(answer(500), 1, 5, 0.5), None);
+        assert_eq!(delay_ms(answer(400), Delivery::Repeatable, 1, 5, 0.5), None);
+        assert_eq!(delay_ms(answer(500), Delivery::Repeatable, 1, 5, 0.5), None);
     }
 
     #[test]
@@ -153,8 +172,19 @@ mod tests {
 
     #[test]
     fn random_values_out_of_range_are_clamped() {
-        assert_eq!(delay_ms(Outcome::NoAnswer, 1, 2, 7.0), Some(500));
-        assert_eq!(delay_ms(Outcome::NoAnswer, 1, 2, -1.0), Some(0));
-        assert_eq!(delay_ms(Outcome::NoAnswer, 1, 2, f64::NAN), Some(0));
+        assert_eq!(delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 1, 2, 7.0), Some(500));
+        assert_eq!(delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 1, 2, -1.0), Some(0));
+        assert_eq!(delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 1, 2, f64::NAN), Some(0));
+    }
+
+    #[test]
+    fn a_request_that_acts_on_each_delivery_is_retried_only_when_it_surely_did_not_arrive() {
+        let once = |outcome| delay_ms(outcome, Delivery::Once, 1, 5, 0.5);
+        assert_eq!(once(answer(429)), Some(250));
+        assert_eq!(once(answer(408)), Some(250));
+        for outcome in [Outcome::NoAnswer, answer(502), answer(503), answer(504)] {
+            assert_eq!(once(outcome), None, "{outcome:?}");
+            assert!(delay_ms(outcome, Delivery::Repeatable, 1, 5, 0.5).is_some());
+        }
     }
 }

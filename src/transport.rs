@@ -44,6 +44,8 @@ pub struct Request<'a> {
     pub method: Method,
     pub url: &'a str,
     pub authorization: &'a str,
+    /// A JSON body, already encoded.
+    pub body: Option<&'a str>,
 }
 
 /// Sends `request` and reads its whole body, within `timeout_ms` and until `signal`
@@ -79,6 +81,12 @@ async fn send(request: &Request<'_>, signal: &AbortSignal) -> Result<Answer, Fai
     headers
         .set("Authorization", request.authorization)
         .map_err(Failure::Network)?;
+    if let Some(body) = request.body {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(Failure::Network)?;
+        init.set_body(&JsValue::from_str(body));
+    }
     init.set_headers(&headers);
     init.set_signal(Some(signal));
     init.set_redirect(RequestRedirect::Manual);

@@ -1,4 +1,5 @@
-//! Building request URLs: the base URL check and the project id as one path segment.
+//! Building request URLs: the base URL check, the routes, and every id as exactly one
+//! path segment.
 
 /// The docs' local server, used when no `baseUrl` is given.
 pub const DEFAULT_BASE_URL: &str = "http://localhost:8000";
@@ -62,23 +63,25 @@ fn valid_port(authority: &str) -> bool {
     after(after_host, b':').is_none_or(|port| port.parse::<u16>().is_ok())
 }
 
-/// Checks a project id before it goes into a URL.
-pub fn check_project_id(id: &str) -> Result<(), &'static str> {
-    if id.trim().is_empty() {
-        return Err("projectId must be a non-empty string");
-    }
-    if id.len() > MAX_ID_BYTES {
-        return Err("projectId is too long (more than 1024 bytes)");
-    }
-    if id.chars().any(char::is_control) {
-        return Err("projectId must not contain control characters");
-    }
-    // URL parsers resolve "." and ".." (even percent-encoded) as dot segments, which
-    // would send the request to another route.
-    if id == "." || id == ".." {
-        return Err("projectId must not be \".\" or \"..\"");
-    }
-    Ok(())
+/// Checks an id before it goes into a URL; `name` is the argument's name in messages
+/// (`projectId`, `taskId`).
+pub fn check_id(id: &str, name: &str) -> Result<(), String> {
+    let problem = if id.trim().is_empty() {
+        " must be a non-empty string"
+    } else if id.len() > MAX_ID_BYTES {
+        " is too long (more than 1024 bytes)"
+    } else if id.chars().any(char::is_control) {
+        " must not contain control characters"
+    } else if id == "." || id == ".." {
+        // URL parsers resolve "." and ".." (even percent-encoded) as dot segments,
+        // which would send the request to another route.
+        " must not be \".\" or \"..\""
+    } else {
+        return Ok(());
+    };
+    let mut message = String::from(name);
+    message.push_str(problem);
+    Err(message)
 }
 
 /// `{base}/api/deep-work/projects/{id}/{action}` with the id as exactly one segment.
@@ -89,6 +92,53 @@ pub fn project_url(base: &str, project_id: &str, action: &str) -> String {
     push_segment(&mut url, project_id);
     url.push('/');
     url.push_str(action);
+    url
+}
+
+/// `{base}/api/deep-work/projects/{id}/tasks/{task_id}/{action}`.
+pub fn task_url(base: &str, project_id: &str, task_id: &str, action: &str) -> String {
+    let mut url = project_url(base, project_id, "tasks/");
+    push_segment(&mut url, task_id);
+    url.push('/');
+    url.push_str(action);
+    url
+}
+
+/// `{base}/api/deep-work/{action}` for the calls about no project yet (`start`, `parse-goal`).
+pub fn deep_work_url(base: &str, action: &str) -> String {
+    let mut url = String::from(base);
+    url.push_str("/api/deep-work/");
+    url.push_str(action);
+    url
+}
+
+const MISSION_CONTROL: &str = "/api/mission-control/projects";
+
+/// `{base}/api/mission-control/projects/{id}`: one project, to read or delete.
+pub fn mission_control_url(base: &str, project_id: &str) -> String {
+    let mut url = String::from(base);
+    url.push_str(MISSION_CONTROL);
+    url.push('/');
+    push_segment(&mut url, project_id);
+    url
+}
+
+/// `{base}/api/mission-control/projects?status=…&limit=…`, each part only when given.
+pub fn list_url(base: &str, status: Option<&str>, limit: Option<u32>) -> String {
+    let mut url = String::from(base);
+    url.push_str(MISSION_CONTROL);
+    let mut separator = '?';
+    if let Some(status) = status {
+        url.push(separator);
+        url.push_str("status=");
+        push_segment(&mut url, status);
+        separator = '&';
+    }
+    if let Some(limit) = limit {
+        url.push(separator);
+        url.push_str("limit=");
+        crate::text::push_decimal(&mut url, u64::from(limit));
+    }
     url
 }
 
@@ -190,9 +240,9 @@ mod tests {
         for id in [
             "", "   ", "\t", ".", "..", "a\nb", "a\rb", "nul\0", "\u{7f}",
         ] {
-            assert!(check_project_id(id).is_err(), "{id:?}");
+            assert!(check_id(id, "projectId").is_err(), "{id:?}");
         }
-        assert!(check_project_id(&"x".repeat(MAX_ID_BYTES + 1)).is_err());
+        assert!(check_id(&"x".repeat(MAX_ID_BYTES + 1), "taskId").is_err());
         for id in [
             "a",
             "...",
@@ -201,7 +251,54 @@ mod tests {
             " padded ",
             &"x".repeat(MAX_ID_BYTES),
         ] {
-            assert_eq!(check_project_id(id), Ok(()), "{id:?}");
+            assert_eq!(check_id(id, "projectId"), Ok(()), "{id:?}");
         }
+    }
+
+    #[test]
+    fn messages_name_the_argument() {
+        assert_eq!(
+            check_id("", "taskId"),
+            Err("taskId must be a non-empty string".into())
+        );
+        assert_eq!(
+            check_id("..", "projectId"),
+            Err("projectId must not be \".\" or \"..\"".into())
+        );
+    }
+
+    #[test]
+    fn builds_every_route() {
+        let base = "https://h/deep";
+        assert_eq!(
+            task_url(base, "p/1", "t?2", "skip"),
+            "https://h/deep/api/deep-work/projects/p%2F1/tasks/t%3F2/skip"
+        );
+        assert_eq!(
+            deep_work_url(base, "parse-goal"),
+            "https://h/deep/api/deep-work/parse-goal"
+        );
+        assert_eq!(
+            mission_control_url(base, "a b"),
+            "https://h/deep/api/mission-control/projects/a%20b"
+        );
+    }
+
+    #[test]
+    fn list_queries_carry_only_what_was_given_encoded() {
+        let url = |status, limit| list_url("http://h", status, limit);
+        assert_eq!(url(None, None), "http://h/api/mission-control/projects");
+        assert_eq!(
+            url(Some("executing"), None),
+            "http://h/api/mission-control/projects?status=executing"
+        );
+        assert_eq!(
+            url(None, Some(20)),
+            "http://h/api/mission-control/projects?limit=20"
+        );
+        assert_eq!(
+            url(Some("a&limit=1#x"), Some(5)),
+            "http://h/api/mission-control/projects?status=a%26limit%3D1%23x&limit=5"
+        );
     }
 }

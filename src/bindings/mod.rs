@@ -10,9 +10,10 @@ mod options;
 
 use crate::client::DeepWorkClient;
 use crate::error::{Detail, Error, Loc};
-use crate::model::Project;
+use crate::model::{GoalAnalysis, Plan, Project, ProjectDetail, ProjectList, TaskChange};
+use crate::request::{NewProject, BAD_DESCRIPTION};
 use js_sys::{Array, Object, Promise, Reflect};
-use options::{CLIENT_KEYS, FUNCTION_KEYS, METHOD_KEYS};
+use options::{CLIENT_KEYS, FUNCTION_KEYS, LIST_KEYS, METHOD_KEYS, START_KEYS};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -78,13 +79,18 @@ fn issue_to_js(issue: &crate::ValidationIssue) -> JsValue {
     object.into()
 }
 
-/// The one conversion of a [`Project`] into JS: the server's own object, with every
-/// field it sent (also those the SDK does not know).
-impl From<Project> for JsValue {
-    fn from(project: Project) -> JsValue {
-        project.raw().clone()
-    }
+/// Answers go to JS as the server's own objects, with every field it sent (also
+/// those the SDK does not know): one conversion per type.
+macro_rules! to_js_as_sent {
+    ($($type:ty),*) => {$(
+        impl From<$type> for JsValue {
+            fn from(value: $type) -> JsValue {
+                value.raw().clone()
+            }
+        }
+    )*};
 }
+to_js_as_sent!(Project, Plan, ProjectDetail, ProjectList, TaskChange, GoalAnalysis);
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -121,11 +127,130 @@ export interface Project {
   metadata?: unknown;
 }
 
+/** Where a task is. A newer server may send a status not listed here. */
+export type TaskStatus =
+  | "inbox" | "assigned" | "in_progress" | "review" | "done" | "blocked" | "skipped";
+
+/** One task of a project's plan, as the server sent it (26 fields on the real server). */
+export interface Task {
+  id: string;
+  title: string;
+  status: TaskStatus;
+  description?: string;
+  priority?: "low" | "medium" | "high" | "urgent";
+  /** `human` tasks wait for a person. */
+  task_type?: "agent" | "human" | "review";
+  project_id?: string;
+  assignee_ids?: string[];
+  creator_id?: string | null;
+  parent_task_id?: string | null;
+  /** Ids of the tasks this one waits for. */
+  blocked_by?: string[];
+  /** Ids of the tasks that wait for this one. */
+  blocks?: string[];
+  tags?: string[];
+  active_description?: string | null;
+  estimated_minutes?: number | null;
+  timeout_minutes?: number | null;
+  retry_count?: number;
+  max_retries?: number;
+  /** Why it failed or was skipped (`"Project cancelled"`). */
+  error_message?: string | null;
+  due_date?: string | null;
+  started_at?: string | null;
+  completed_at?: string | null;
+  created_at?: string | null;
+  updated_at?: string | null;
+  /** Free-form JSON. */
+  metadata?: unknown;
+  /** What the task produced (free-form JSON), or null. */
+  output?: unknown;
+}
+
+/** How far a project's tasks are. */
+export interface Progress {
+  total: number;
+  /** Tasks done. */
+  completed: number;
+  skipped: number;
+  in_progress: number;
+  blocked: number;
+  /** Human tasks not done yet. */
+  human_pending: number;
+  /** Tasks done or skipped, in percent of all (one decimal). */
+  percent: number;
+}
+
+/** A project as plans and listings send it: with where its files are. */
+export interface ProjectWithFiles extends Project {
+  folder_path?: string;
+  file_count?: number;
+}
+
+/** What `parseGoal` makes of a description (free-form JSON); `startProject` takes it back. */
+export type GoalAnalysis = Record<string, unknown>;
+
+/**
+ * A project's plan: its tasks in execution levels (the tasks of one level can run side
+ * by side; each level waits for the one before), their progress, and what planning wrote.
+ */
+export interface Plan {
+  project: ProjectWithFiles;
+  tasks: Task[];
+  progress: Progress;
+  /** The product requirements document planning wrote (free-form JSON), or null. */
+  prd: unknown;
+  /** Task ids, level by level. */
+  execution_levels: string[][];
+  /** Each task id's level. */
+  task_level_map: Record<string, number>;
+  goal_analysis: GoalAnalysis | null;
+}
+
+/** A project with its tasks and their progress (`getProject`). */
+export interface ProjectDetail {
+  project: ProjectWithFiles;
+  tasks: Task[];
+  progress: Progress;
+}
+
+/** One page of projects (`listProjects`). */
+export interface ProjectList {
+  projects: ProjectWithFiles[];
+  /** How many projects match the filter before the limit: may exceed `projects.length`. */
+  count: number;
+}
+
+/** A task after `skipTask` or `retryTask`, and its project's progress. */
+export interface TaskChange {
+  task: Task;
+  progress: Progress;
+}
+
+/** How much research planning may do. */
+export type ResearchDepth = "auto" | "none" | "quick" | "standard" | "deep";
+
+/** Options of `startProject`. */
+export interface StartProjectOptions extends RequestOptions {
+  /** Default `"auto"`. */
+  researchDepth?: ResearchDepth;
+  /** An analysis `parseGoal` gave (perhaps edited), or null for none. */
+  goalAnalysis?: GoalAnalysis | null;
+}
+
+/** Options of `listProjects`. */
+export interface ListProjectsOptions extends RequestOptions {
+  /** Only projects in this status. */
+  status?: ProjectStatus;
+  /** At most this many (a whole number from 1; the server's default is 100). */
+  limit?: number;
+}
+
 /** What went wrong, as a closed set: `switch` on it. */
 export type DeepWorkErrorKind =
   | "invalid_argument" | "unauthorized" | "forbidden" | "not_found" | "invalid_state"
-  | "bad_request" | "validation" | "rate_limited" | "server" | "http" | "network"
-  | "timeout" | "aborted" | "invalid_response";
+  | "task_not_in_project" | "bad_request" | "validation" | "rate_limited" | "server"
+  | "http" | "network" | "timeout" | "aborted" | "invalid_response";
 
 /** One entry of a 422 answer's `detail` (FastAPI's request validation). */
 export interface ValidationIssue {
@@ -190,7 +315,8 @@ pub fn cancel_project(
     token: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "CancelProjectOptions")] options: JsValue,
 ) -> Promise {
-    future_to_promise(cancel(Caller::Function(token), project_id, options))
+    let call = JsCall::Cancel(project_id);
+    future_to_promise(run(Caller::Function(token), call, options))
 }
 
 /// Who calls: a client, or the function form with a token still to check (a bad one
@@ -200,46 +326,224 @@ enum Caller {
     Function(JsValue),
 }
 
-/// One cancel, for both exports: they share this future, so the module holds one copy
-/// of its state machine and of the promise glue around it.
-async fn cancel(caller: Caller, project_id: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let id = options::string(&project_id, "projectId must be a string")?;
-    let client = match caller {
-        Caller::Client(client) => {
-            options::read(&options, &METHOD_KEYS).map(|options| client.with_options(options.call))
+/// One call from JS, with its arguments as JS passed them (checked in `run`).
+enum JsCall {
+    Start(JsValue),
+    ParseGoal(JsValue),
+    Plan(JsValue),
+    Approve(JsValue),
+    Pause(JsValue),
+    Resume(JsValue),
+    Cancel(JsValue),
+    Skip(JsValue, JsValue),
+    Retry(JsValue, JsValue),
+    List,
+    Get(JsValue),
+    Delete(JsValue),
+}
+
+impl JsCall {
+    fn project_id(&self) -> Option<&JsValue> {
+        match self {
+            Self::Start(_) | Self::ParseGoal(_) | Self::List => None,
+            Self::Plan(id)
+            | Self::Approve(id)
+            | Self::Pause(id)
+            | Self::Resume(id)
+            | Self::Cancel(id)
+            | Self::Skip(id, _)
+            | Self::Retry(id, _)
+            | Self::Get(id)
+            | Self::Delete(id) => Some(id),
         }
-        Caller::Function(token) => options::read(&options, &FUNCTION_KEYS).and_then(|options| {
-            options.client(&options::string(&token, "token must be a string")?)
-        }),
+    }
+}
+
+/// Every call, for every export: they share this one future, so the module holds one
+/// copy of the promise glue and of the argument checks.
+async fn run(caller: Caller, call: JsCall, options: JsValue) -> Result<JsValue, JsValue> {
+    let id = match call.project_id() {
+        Some(id) => options::string(id, "projectId must be a string")?,
+        None => String::new(),
     };
-    let client = client.map_err(|e| e.for_project(&id))?;
-    Ok(client.cancel_project(&id).await?.into())
+    let about = |e: Error| if id.is_empty() { e } else { e.for_project(&id) };
+    let keys: &[&str] = match (&caller, &call) {
+        (Caller::Function(_), _) => &FUNCTION_KEYS,
+        (_, JsCall::Start(_)) => &START_KEYS,
+        (_, JsCall::List) => &LIST_KEYS,
+        _ => &METHOD_KEYS,
+    };
+    let mut options = options::read(&options, keys).map_err(about)?;
+    let client = match caller {
+        Caller::Client(client) => client.with_options(options.call.clone()),
+        Caller::Function(token) => {
+            let token = options::string(&token, "token must be a string").map_err(about)?;
+            let function_options = std::mem::take(&mut options);
+            function_options.client(&token).map_err(about)?
+        }
+    };
+    let task_id = |task: &JsValue| options::string(task, "taskId must be a string").map_err(about);
+    Ok(match call {
+        JsCall::Start(description) => {
+            let project = NewProject {
+                description: options::string(&description, BAD_DESCRIPTION)?,
+                research_depth: options.research_depth.unwrap_or_default(),
+                goal_analysis: options.goal_analysis,
+            };
+            client.start_project(&project).await?.into()
+        }
+        JsCall::ParseGoal(description) => {
+            let description = options::string(&description, BAD_DESCRIPTION)?;
+            client.parse_goal(&description).await?.into()
+        }
+        JsCall::Plan(_) => client.get_plan(&id).await?.into(),
+        JsCall::Approve(_) => client.approve_project(&id).await?.into(),
+        JsCall::Pause(_) => client.pause_project(&id).await?.into(),
+        JsCall::Resume(_) => client.resume_project(&id).await?.into(),
+        JsCall::Cancel(_) => client.cancel_project(&id).await?.into(),
+        JsCall::Skip(_, task) => client.skip_task(&id, &task_id(&task)?).await?.into(),
+        JsCall::Retry(_, task) => client.retry_task(&id, &task_id(&task)?).await?.into(),
+        JsCall::List => client.list_projects(&options.filter).await?.into(),
+        JsCall::Get(_) => client.get_project(&id).await?.into(),
+        JsCall::Delete(_) => {
+            client.delete_project(&id).await?;
+            JsValue::UNDEFINED
+        }
+    })
 }
 
 /// A client for one server and token: create it once, call it many times.
 #[wasm_bindgen(js_name = DeepWorkClient)]
 pub struct JsClient(DeepWorkClient);
 
+/// Each method makes one `JsCall` and hands it to `run`.
+macro_rules! project_methods {
+    ($(
+        $(#[$doc:meta])*
+        $js:ident => $rust:ident, $variant:ident, $returns:literal;
+    )*) => {
+        #[wasm_bindgen(js_class = DeepWorkClient)]
+        impl JsClient {
+            /// Checks the options and keeps them; throws a `DeepWorkError` of kind
+            /// `invalid_argument` when they are wrong. Makes no request.
+            #[wasm_bindgen(constructor)]
+            pub fn new(
+                #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
+            ) -> Result<JsClient, JsValue> {
+                let mut options = options::read(&options, &CLIENT_KEYS)?;
+                let token = options.token.take().unwrap_or_default();
+                Ok(Self(options.client(&token)?))
+            }
+            $(
+                $(#[$doc])*
+                #[wasm_bindgen(js_name = $js, unchecked_return_type = $returns)]
+                pub fn $rust(
+                    &self,
+                    #[wasm_bindgen(js_name = projectId, unchecked_param_type = "string")]
+                    project_id: JsValue,
+                    #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")]
+                    options: JsValue,
+                ) -> Promise {
+                    self.run(JsCall::$variant(project_id), options)
+                }
+            )*
+        }
+    };
+}
+
+project_methods! {
+    /// A project's plan: its tasks in execution levels, their progress, and what
+    /// planning wrote. Lost answers and busy servers are retried.
+    getPlan => get_plan, Plan, "Promise<Plan>";
+    /// Approves a planned project (`awaiting_approval` → `executing`). Rejects with
+    /// kind `invalid_state` (and `currentStatus`) in any other status; a retry that
+    /// finds the project approved by a lost attempt resolves with it.
+    approveProject => approve_project, Approve, "Promise<Project>";
+    /// Pauses an `executing` project. Rejects with kind `invalid_state` in any other
+    /// status; a retry that finds it paused by a lost attempt resolves with it.
+    pauseProject => pause_project, Pause, "Promise<Project>";
+    /// Resumes a `paused` project. Rejects with kind `invalid_state` in any other
+    /// status; a retry that finds it resumed by a lost attempt resolves with it.
+    resumeProject => resume_project, Resume, "Promise<Project>";
+    /// Cancels a Deep Work project; see the `cancelProject` function.
+    cancelProject => cancel_project, Cancel, "Promise<Project>";
+    /// A project with its tasks and their progress. Retried like any read.
+    getProject => get_project, Get, "Promise<ProjectDetail>";
+    /// Deletes a project and its tasks; resolves with nothing. A retry that gets 404
+    /// after a lost answer resolves (the project is gone, as asked); a 404 on the
+    /// first answer rejects with kind `not_found`.
+    deleteProject => delete_project, Delete, "Promise<void>";
+}
+
 #[wasm_bindgen(js_class = DeepWorkClient)]
 impl JsClient {
-    /// Checks the options and keeps them; throws a `DeepWorkError` of kind
-    /// `invalid_argument` when they are wrong. Makes no request.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
-    ) -> Result<JsClient, JsValue> {
-        let mut options = options::read(&options, &CLIENT_KEYS)?;
-        let token = options.token.take().unwrap_or_default();
-        Ok(Self(options.client(&token)?))
+    /// Starts a project (`planning`; the server plans it in the background). Rejects
+    /// with kind `invalid_argument`, before any request, on a description outside
+    /// 10..5000 characters or an unknown `researchDepth`.
+    ///
+    /// **Never retried once the request may have reached the server**: each delivery
+    /// creates a project, so a lost answer rejects (`network`, `timeout`, `server`)
+    /// rather than risk a second one; check `listProjects` before starting again.
+    #[wasm_bindgen(js_name = startProject, unchecked_return_type = "Promise<Project>")]
+    pub fn start_project(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] description: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "StartProjectOptions")] options: JsValue,
+    ) -> Promise {
+        self.run(JsCall::Start(description), options)
     }
 
-    /// Cancels a Deep Work project; see the `cancelProject` function.
-    #[wasm_bindgen(js_name = cancelProject, unchecked_return_type = "Promise<Project>")]
-    pub fn cancel_project(
+    /// Analyses a goal before starting a project with it (free-form JSON, which
+    /// `startProject` takes as `goalAnalysis`). A server without a language-model
+    /// backend rejects with kind `server`.
+    #[wasm_bindgen(js_name = parseGoal, unchecked_return_type = "Promise<GoalAnalysis>")]
+    pub fn parse_goal(
         &self,
-        #[wasm_bindgen(js_name = projectId, unchecked_param_type = "string")] project_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] description: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        future_to_promise(cancel(Caller::Client(self.0.clone()), project_id, options))
+        self.run(JsCall::ParseGoal(description), options)
+    }
+
+    /// Skips a task that has not started: it becomes `skipped`. Rejects with kind
+    /// `invalid_state` for a `done`, `skipped` or `in_progress` task, `not_found` for
+    /// an unknown one, `task_not_in_project` for a task of another project.
+    #[wasm_bindgen(js_name = skipTask, unchecked_return_type = "Promise<TaskChange>")]
+    pub fn skip_task(
+        &self,
+        #[wasm_bindgen(js_name = projectId, unchecked_param_type = "string")] project_id: JsValue,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.run(JsCall::Skip(project_id, task_id), options)
+    }
+
+    /// Retries a `blocked` task: it is `assigned` again, `retry_count` one up. Rejects
+    /// with kind `invalid_state` for a task in any other status, and as `skipTask` does.
+    #[wasm_bindgen(js_name = retryTask, unchecked_return_type = "Promise<TaskChange>")]
+    pub fn retry_task(
+        &self,
+        #[wasm_bindgen(js_name = projectId, unchecked_param_type = "string")] project_id: JsValue,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.run(JsCall::Retry(project_id, task_id), options)
+    }
+
+    /// Lists projects, by `status` and at most `limit` of them; `count` is how many
+    /// match before the limit. Rejects with kind `invalid_argument`, before any
+    /// request, on a limit that is not a whole number from 1.
+    #[wasm_bindgen(js_name = listProjects, unchecked_return_type = "Promise<ProjectList>")]
+    pub fn list_projects(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListProjectsOptions")] options: JsValue,
+    ) -> Promise {
+        self.run(JsCall::List, options)
+    }
+}
+
+impl JsClient {
+    fn run(&self, call: JsCall, options: JsValue) -> Promise {
+        future_to_promise(run(Caller::Client(self.0.clone()), call, options))
     }
 }

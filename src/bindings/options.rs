@@ -3,7 +3,9 @@
 
 use crate::client::{DeepWorkClient, DEFAULT_BASE_URL};
 use crate::error::Error;
+use crate::model::{GoalAnalysis, ProjectStatus, ResearchDepth};
 use crate::options::{CallOptions, BAD_RETRIES, BAD_TIMEOUT};
+use crate::request::{ProjectFilter, BAD_DEPTH, BAD_LIMIT, BAD_STATUS};
 use crate::retry::MAX_MAX_RETRIES;
 use js_sys::{Array, Object, Reflect};
 use std::time::Duration;
@@ -17,6 +19,11 @@ pub struct JsOptions {
     pub token: Option<String>,
     pub base_url: Option<String>,
     pub call: CallOptions,
+    /// `startProject`'s.
+    pub research_depth: Option<ResearchDepth>,
+    pub goal_analysis: Option<GoalAnalysis>,
+    /// `listProjects`'s.
+    pub filter: ProjectFilter,
 }
 
 impl JsOptions {
@@ -46,6 +53,24 @@ pub const CLIENT_KEYS: [&str; 5] = [
 ];
 /// Keys of a client method's options.
 pub const METHOD_KEYS: [&str; 4] = ["signal", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
+/// Keys of `startProject`'s options.
+pub const START_KEYS: [&str; 6] = [
+    "researchDepth",
+    "goalAnalysis",
+    "signal",
+    "timeoutMs",
+    "attemptTimeoutMs",
+    "maxRetries",
+];
+/// Keys of `listProjects`'s options.
+pub const LIST_KEYS: [&str; 6] = [
+    "status",
+    "limit",
+    "signal",
+    "timeoutMs",
+    "attemptTimeoutMs",
+    "maxRetries",
+];
 
 /// Reads `value` (an options object, or undefined/null for none), accepting only the
 /// keys in `allowed`.
@@ -85,6 +110,22 @@ pub fn read(value: &JsValue, allowed: &[&str]) -> Result<JsOptions, Error> {
                 let n = n.and_then(retries_from_number);
                 call.max_retries = Some(n.map_err(Error::invalid_argument)?);
             }
+            "researchDepth" => {
+                let depth = string(&item, BAD_DEPTH)?;
+                options.research_depth = Some(ResearchDepth::from(depth.as_str()));
+            }
+            // null says "none", as JSON would.
+            "goalAnalysis" if !item.is_null() => {
+                options.goal_analysis = Some(GoalAnalysis::new(item));
+            }
+            "status" => {
+                let status = string(&item, BAD_STATUS)?;
+                options.filter.status = Some(ProjectStatus::from(status.as_str()));
+            }
+            "limit" => {
+                let limit = item.as_f64().ok_or(BAD_LIMIT).and_then(limit_from_number);
+                options.filter.limit = Some(limit.map_err(Error::invalid_argument)?);
+            }
             "signal" => {
                 let signal = item
                     .dyn_into::<AbortSignal>()
@@ -113,6 +154,16 @@ pub fn duration_from_ms(ms: f64) -> Result<Duration, &'static str> {
     }
 }
 
+/// A list limit given in JS as a number: a whole number from 1 (the filter's own
+/// check refuses 0).
+pub fn limit_from_number(n: f64) -> Result<u32, &'static str> {
+    if (1.0..=f64::from(u32::MAX)).contains(&n) && f64::from(n as u32) == n {
+        Ok(n as u32)
+    } else {
+        Err(BAD_LIMIT)
+    }
+}
+
 /// A retry count given in JS as a number.
 pub fn retries_from_number(n: f64) -> Result<u32, &'static str> {
     if (0.0..=f64::from(MAX_MAX_RETRIES)).contains(&n) && f64::from(n as u32) == n {
@@ -132,6 +183,15 @@ fn duration(value: &JsValue) -> Result<Duration, Error> {
 mod tests {
     use super::*;
     use crate::options::MAX_TIMEOUT;
+
+    #[test]
+    fn limits_from_js_are_positive_whole_numbers() {
+        assert_eq!(limit_from_number(1.0), Ok(1));
+        assert_eq!(limit_from_number(4_294_967_295.0), Ok(u32::MAX));
+        for bad in [0.0, -1.0, 2.5, 4_294_967_296.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(limit_from_number(bad), Err(BAD_LIMIT), "{bad}");
+        }
+    }
 
     #[test]
     fn retry_counts_from_js_are_whole_numbers_up_to_ten() {

@@ -1,120 +1,9 @@
-//! The Deep Work API's data, as serde types: what a call resolves with, and the
-//! envelopes the server wraps it in.
-//!
-//! Decoding reads these straight from the `JsValue` that `Response.json()` produced
-//! (`crate::decode`). A project also keeps that object itself ([`Project::raw`]): JS
-//! callers get the server's own object, with every field a newer server adds.
+//! A project, as the server writes it.
 
-use crate::decode::{named_fields, Invalid};
-use serde::de::{self, Deserializer, Visitor};
+use super::{field, ProjectStatus, Raw};
+use crate::decode::named_fields;
 use serde::Deserialize;
-use std::fmt;
 use wasm_bindgen::JsValue;
-
-/// Where a Deep Work project is in its life.
-///
-/// A status this version does not know (a newer server may add some) is kept as
-/// [`ProjectStatus::Other`] with the server's text, so an old client does not break.
-///
-/// ```
-/// use deepwork_client::ProjectStatus;
-/// assert_eq!(ProjectStatus::from("awaiting_approval"), ProjectStatus::AwaitingApproval);
-/// assert_eq!(ProjectStatus::from("archived").as_str(), "archived");
-/// assert!(ProjectStatus::Cancelled.is_terminal());
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ProjectStatus {
-    Draft,
-    Planning,
-    AwaitingApproval,
-    Approved,
-    Executing,
-    Paused,
-    Completed,
-    Failed,
-    Cancelled,
-    /// A status this version of the SDK does not know, as the server wrote it.
-    Other(String),
-}
-
-/// The known statuses with their wire names, in the contract's order.
-const PROJECT_STATUSES: [(&str, ProjectStatus); 9] = [
-    ("draft", ProjectStatus::Draft),
-    ("planning", ProjectStatus::Planning),
-    ("awaiting_approval", ProjectStatus::AwaitingApproval),
-    ("approved", ProjectStatus::Approved),
-    ("executing", ProjectStatus::Executing),
-    ("paused", ProjectStatus::Paused),
-    ("completed", ProjectStatus::Completed),
-    ("failed", ProjectStatus::Failed),
-    ("cancelled", ProjectStatus::Cancelled),
-];
-
-impl ProjectStatus {
-    /// The server's name for this status (`"awaiting_approval"`, …).
-    ///
-    /// ```
-    /// assert_eq!(deepwork_client::ProjectStatus::Executing.as_str(), "executing");
-    /// ```
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Other(text) => text,
-            known => PROJECT_STATUSES
-                .iter()
-                .find(|(_, status)| status == known)
-                .map_or("", |(name, _)| name),
-        }
-    }
-
-    /// `completed`, `failed` and `cancelled`: nothing more will happen to the project.
-    ///
-    /// ```
-    /// use deepwork_client::ProjectStatus;
-    /// assert!(!ProjectStatus::Paused.is_terminal());
-    /// ```
-    pub fn is_terminal(&self) -> bool {
-        matches!(self, Self::Completed | Self::Failed | Self::Cancelled)
-    }
-}
-
-impl From<&str> for ProjectStatus {
-    fn from(text: &str) -> Self {
-        PROJECT_STATUSES
-            .iter()
-            .find(|(name, _)| *name == text)
-            .map_or_else(
-                || Self::Other(text.to_owned()),
-                |(_, status)| status.clone(),
-            )
-    }
-}
-
-impl fmt::Display for ProjectStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ProjectStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(StatusVisitor)
-    }
-}
-
-/// Any string is a status (unknown ones are kept), so this visitor only takes strings.
-struct StatusVisitor;
-
-impl Visitor<'_> for StatusVisitor {
-    type Value = ProjectStatus;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<ProjectStatus, E> {
-        Ok(ProjectStatus::from(text))
-    }
-}
 
 /// A Deep Work project, as the server sent it.
 ///
@@ -154,6 +43,12 @@ pub struct Project {
     pub created_at: Option<String>,
     #[serde(default, deserialize_with = "project::updated_at")]
     pub updated_at: Option<String>,
+    /// Where the project's files are; sent in plans and listings.
+    #[serde(default, deserialize_with = "project::folder_path")]
+    pub folder_path: Option<String>,
+    /// How many files the project has; sent in plans and listings.
+    #[serde(default, deserialize_with = "project::file_count")]
+    pub file_count: Option<u64>,
     /// The server's own object; `metadata` and unknown fields live only there.
     #[serde(skip)]
     raw: Raw,
@@ -174,11 +69,8 @@ named_fields!(project {
     started_at: Option<String>,
     created_at: Option<String>,
     updated_at: Option<String>,
-});
-
-named_fields!(envelope {
-    success: bool,
-    project: Project,
+    folder_path: Option<String>,
+    file_count: Option<u64>,
 });
 
 impl Project {
@@ -191,63 +83,11 @@ impl Project {
 
     /// The project's free-form `metadata` (any JSON), `undefined` when absent.
     pub fn metadata(&self) -> JsValue {
-        js_sys::Reflect::get(&self.raw.0, &JsValue::from_str("metadata"))
-            .unwrap_or(JsValue::UNDEFINED)
+        field(&self.raw.0, "metadata")
     }
 
-    pub(crate) fn with_raw(mut self, raw: JsValue) -> Self {
+    pub(crate) fn keep(&mut self, raw: JsValue) {
         self.raw = Raw(raw);
-        self
-    }
-}
-
-/// A JS object kept beside decoded data. Its `Debug` does not reach into JS, so a
-/// project can be printed anywhere (also in native tests, where there is no JS).
-#[derive(Clone, Default)]
-struct Raw(JsValue);
-
-impl fmt::Debug for Raw {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("{…}")
-    }
-}
-
-/// An answer that carries a project under `project`.
-pub(crate) trait Envelope: serde::de::DeserializeOwned {
-    /// The project, if the rest of the answer holds up.
-    fn into_project(self) -> Result<Project, Invalid>;
-}
-
-/// `{"success": true, "project": {…}}`: the answer of every project transition.
-#[derive(Deserialize)]
-#[serde(expecting = "an object")]
-pub(crate) struct ProjectAnswer {
-    #[serde(deserialize_with = "envelope::success")]
-    success: bool,
-    #[serde(deserialize_with = "envelope::project")]
-    project: Project,
-}
-
-impl Envelope for ProjectAnswer {
-    fn into_project(self) -> Result<Project, Invalid> {
-        if !self.success {
-            return Err(Invalid::at("success", "expected true"));
-        }
-        Ok(self.project)
-    }
-}
-
-/// `GET …/projects/{id}/plan`, as far as reading a project back needs it.
-#[derive(Deserialize)]
-#[serde(expecting = "an object")]
-pub(crate) struct PlanAnswer {
-    #[serde(deserialize_with = "envelope::project")]
-    project: Project,
-}
-
-impl Envelope for PlanAnswer {
-    fn into_project(self) -> Result<Project, Invalid> {
-        Ok(self.project)
     }
 }
 
@@ -255,6 +95,8 @@ impl Envelope for PlanAnswer {
 pub(crate) mod tests {
     use super::*;
     use crate::decode::tests::from_text;
+    use crate::decode::Invalid;
+    use crate::model::{FromBody, ProjectAnswer};
 
     pub const ID: &str = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";
 
@@ -288,7 +130,9 @@ pub(crate) mod tests {
     }
 
     fn decode(body: &str) -> Result<Project, Invalid> {
-        from_text::<ProjectAnswer>(body).and_then(Envelope::into_project)
+        from_text::<ProjectAnswer>(body)
+            .and_then(FromBody::check)
+            .map(|answer| answer.project)
     }
 
     fn problem(body: &str) -> String {
@@ -446,26 +290,5 @@ pub(crate) mod tests {
             problem(&format!(r#"{{"success": true, "project": [{project}]}}"#)),
             "project.id: expected a string"
         );
-    }
-
-    #[test]
-    fn every_known_status_round_trips_and_unknown_ones_are_kept() {
-        for (name, status) in &PROJECT_STATUSES {
-            assert_eq!(&ProjectStatus::from(*name), status);
-            assert_eq!(status.as_str(), *name);
-        }
-        let newer = ProjectStatus::from("archived_v2");
-        assert_eq!(newer, ProjectStatus::Other("archived_v2".into()));
-        assert_eq!(newer.to_string(), "archived_v2");
-    }
-
-    #[test]
-    fn terminal_statuses_are_the_three_of_the_contract() {
-        let terminal: Vec<&str> = PROJECT_STATUSES
-            .iter()
-            .filter(|(_, s)| s.is_terminal())
-            .map(|(n, _)| *n)
-            .collect();
-        assert_eq!(terminal, ["completed", "failed", "cancelled"]);
     }
 }
