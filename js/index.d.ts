@@ -5,10 +5,22 @@ export type {
   CancelProjectOptions,
   ClientOptions,
   DeepWorkErrorKind,
+  GoalAnalysis,
+  ListProjectsOptions,
+  Plan,
+  Progress,
   Project,
+  ProjectDetail,
+  ProjectList,
   ProjectStatus,
+  ProjectWithFiles,
   RequestOptions,
+  ResearchDepth,
   RetryOptions,
+  StartProjectOptions,
+  Task,
+  TaskChange,
+  TaskStatus,
   ValidationIssue,
 } from './deepwork_client.js';
 
@@ -38,7 +50,7 @@ export declare class DeepWorkError extends Error {
   readonly detail: string | ValidationIssue[] | undefined;
   /** The project the call was about. */
   readonly projectId: string | undefined;
-  /** For `invalid_state`: the status the server says the project is in (e.g. `"completed"`). */
+  /** For `invalid_state`: the status the server says the project (or, for skipTask and retryTask, the task) is in (e.g. `"completed"`). */
   readonly currentStatus: string | undefined;
   /** For `rate_limited` and 5xx: how long the server asked to wait, when it said so and CORS lets the page read it. */
   readonly retryAfterMs: number | undefined;

@@ -145,9 +145,13 @@ impl DeepWorkClient {
         let mut call = self.call(None)?;
         call.delivery = Delivery::Once;
         let start_url = url::deep_work_url(&self.server.base_url, "start");
-        let result = fetch(&mut call, Method::POST, &start_url, Some(&body), |a: ProjectAnswer| {
-            Ok(a.project)
-        })
+        let result = fetch(
+            &mut call,
+            Method::POST,
+            &start_url,
+            Some(&body),
+            |a: ProjectAnswer| Ok(a.project),
+        )
         .await;
         finish(&call, result, None)
     }
@@ -171,9 +175,13 @@ impl DeepWorkClient {
         let body = request::goal_json(description)?;
         let mut call = self.call(None)?;
         let goal_url = url::deep_work_url(&self.server.base_url, "parse-goal");
-        let result = fetch(&mut call, Method::POST, &goal_url, Some(&body), |a: GoalAnswer| {
-            Ok(a.analysis)
-        })
+        let result = fetch(
+            &mut call,
+            Method::POST,
+            &goal_url,
+            Some(&body),
+            |a: GoalAnswer| Ok(a.analysis),
+        )
         .await;
         finish(&call, result, None)
     }
@@ -192,7 +200,9 @@ impl DeepWorkClient {
     /// # }
     /// ```
     pub async fn get_plan(&self, project_id: &str) -> Result<Plan, Error> {
-        let plan_url = self.checked_url(project_id, |base| url::project_url(base, project_id, "plan"))?;
+        let plan_url = self.checked_url(project_id, |base| {
+            url::project_url(base, project_id, "plan")
+        })?;
         let mut call = self.call(Some(project_id))?;
         let result = fetch(&mut call, Method::GET, &plan_url, None, Ok).await;
         finish(&call, result, Some(project_id))
@@ -345,7 +355,9 @@ impl DeepWorkClient {
     /// # }
     /// ```
     pub async fn get_project(&self, project_id: &str) -> Result<ProjectDetail, Error> {
-        let detail_url = self.checked_url(project_id, |base| url::mission_control_url(base, project_id))?;
+        let detail_url = self.checked_url(project_id, |base| {
+            url::mission_control_url(base, project_id)
+        })?;
         let mut call = self.call(Some(project_id))?;
         let result = fetch(&mut call, Method::GET, &detail_url, None, Ok).await;
         finish(&call, result, Some(project_id))
@@ -364,9 +376,19 @@ impl DeepWorkClient {
     /// # }
     /// ```
     pub async fn delete_project(&self, project_id: &str) -> Result<(), Error> {
-        let delete_url = self.checked_url(project_id, |base| url::mission_control_url(base, project_id))?;
+        let delete_url = self.checked_url(project_id, |base| {
+            url::mission_control_url(base, project_id)
+        })?;
         let mut call = self.call(Some(project_id))?;
-        let result = match fetch(&mut call, Method::DELETE, &delete_url, None, |_: Deleted| Ok(())).await {
+        let result = match fetch(
+            &mut call,
+            Method::DELETE,
+            &delete_url,
+            None,
+            |_: Deleted| Ok(()),
+        )
+        .await
+        {
             Err(e) if call.may_have_applied && e.kind() == ErrorKind::NotFound => Ok(()),
             other => other,
         };
@@ -379,26 +401,46 @@ impl DeepWorkClient {
     }
 
     /// The URL `build` makes from the base URL, once `project_id` is checked.
-    fn checked_url(&self, project_id: &str, build: impl FnOnce(&str) -> String) -> Result<String, Error> {
+    fn checked_url(
+        &self,
+        project_id: &str,
+        build: impl FnOnce(&str) -> String,
+    ) -> Result<String, Error> {
         check_id(project_id, "projectId", project_id)?;
         Ok(build(&self.server.base_url))
     }
 
     /// Approve, pause, resume and cancel: the same call to another action, each with
     /// the statuses its answer may show.
-    async fn transition(&self, project_id: &str, transition: &Transition) -> Result<Project, Error> {
+    async fn transition(
+        &self,
+        project_id: &str,
+        transition: &Transition,
+    ) -> Result<Project, Error> {
         let base = &self.server.base_url;
-        let action_url = self.checked_url(project_id, |base| url::project_url(base, project_id, transition.action))?;
+        let action_url = self.checked_url(project_id, |base| {
+            url::project_url(base, project_id, transition.action)
+        })?;
         let mut call = self.call(Some(project_id))?;
         let reached = |project: Project| transition.check(project, project_id);
-        let result = match fetch(&mut call, Method::POST, &action_url, None, |a: ProjectAnswer| reached(a.project)).await {
+        let result = match fetch(
+            &mut call,
+            Method::POST,
+            &action_url,
+            None,
+            |a: ProjectAnswer| reached(a.project),
+        )
+        .await
+        {
             // An earlier attempt got through although its answer was lost: the server
             // now says the project is where it was asked to go. Read it back.
             Err(e) if call.may_have_applied && e.current_status() == Some(transition.target()) => {
                 let plan_url = url::project_url(base, project_id, "plan");
-                fetch(&mut call, Method::GET, &plan_url, None, |plan: Plan| transition.check_read_back(plan.project, project_id))
-                    .await
-                    .map_err(|_| e)
+                fetch(&mut call, Method::GET, &plan_url, None, |plan: Plan| {
+                    transition.check_read_back(plan.project, project_id)
+                })
+                .await
+                .map_err(|_| e)
             }
             other => other,
         };
@@ -406,7 +448,12 @@ impl DeepWorkClient {
     }
 
     /// Skip and retry: the same call to another action on one task.
-    async fn task_change(&self, project_id: &str, task_id: &str, change: &Transition) -> Result<TaskChange, Error> {
+    async fn task_change(
+        &self,
+        project_id: &str,
+        task_id: &str,
+        change: &Transition,
+    ) -> Result<TaskChange, Error> {
         check_id(project_id, "projectId", project_id)?;
         check_id(task_id, "taskId", project_id)?;
         let base = &self.server.base_url;
@@ -418,14 +465,22 @@ impl DeepWorkClient {
         };
         let result = match fetch(&mut call, Method::POST, &action_url, None, changed).await {
             // As for transitions: a lost attempt may have changed the task already.
-            Err(e) if call.may_have_applied && e.current_status().is_some_and(|s| change.reaches.contains(&s)) => {
+            Err(e)
+                if call.may_have_applied
+                    && e.current_status()
+                        .is_some_and(|s| change.reaches.contains(&s)) =>
+            {
                 let plan_url = url::project_url(base, project_id, "plan");
                 let read_back = |plan: Plan| {
-                    let found = plan.change_of(task_id).ok_or_else(|| Invalid::at("tasks", "expected the task"))?;
+                    let found = plan
+                        .change_of(task_id)
+                        .ok_or_else(|| Invalid::at("tasks", "expected the task"))?;
                     change.check_task(&found.task, task_id)?;
                     Ok(found)
                 };
-                fetch(&mut call, Method::GET, &plan_url, None, read_back).await.map_err(|_| e)
+                fetch(&mut call, Method::GET, &plan_url, None, read_back)
+                    .await
+                    .map_err(|_| e)
             }
             other => other,
         };
@@ -439,13 +494,31 @@ struct Transition {
     reaches: &'static [&'static str],
 }
 
-const APPROVE: Transition = Transition { action: "approve", reaches: &["executing", "approved"] };
-const PAUSE: Transition = Transition { action: "pause", reaches: &["paused"] };
-const RESUME: Transition = Transition { action: "resume", reaches: &["executing"] };
+const APPROVE: Transition = Transition {
+    action: "approve",
+    reaches: &["executing", "approved"],
+};
+const PAUSE: Transition = Transition {
+    action: "pause",
+    reaches: &["paused"],
+};
+const RESUME: Transition = Transition {
+    action: "resume",
+    reaches: &["executing"],
+};
 /// The real server answers 200 with the project unchanged when nothing was left to cancel.
-const CANCEL: Transition = Transition { action: "cancel", reaches: &["cancelled", "completed"] };
-const SKIP: Transition = Transition { action: "skip", reaches: &["skipped"] };
-const RETRY: Transition = Transition { action: "retry", reaches: &["assigned", "in_progress"] };
+const CANCEL: Transition = Transition {
+    action: "cancel",
+    reaches: &["cancelled", "completed"],
+};
+const SKIP: Transition = Transition {
+    action: "skip",
+    reaches: &["skipped"],
+};
+const RETRY: Transition = Transition {
+    action: "retry",
+    reaches: &["assigned", "in_progress"],
+};
 
 impl Transition {
     fn target(&self) -> &'static str {
@@ -455,7 +528,10 @@ impl Transition {
     /// An answer's project must be the one asked for, in a status the action reaches.
     fn check(&self, project: Project, project_id: &str) -> Result<Project, Invalid> {
         if project.id != project_id {
-            return Err(Invalid::at("project.id", "expected the id of the project asked for"));
+            return Err(Invalid::at(
+                "project.id",
+                "expected the id of the project asked for",
+            ));
         }
         if !self.reaches.contains(&project.status.as_str()) {
             return Err(Invalid::at("project.status", self.expected()));
@@ -475,7 +551,10 @@ impl Transition {
 
     fn check_task(&self, task: &crate::model::Task, task_id: &str) -> Result<(), Invalid> {
         if task.id != task_id {
-            return Err(Invalid::at("task.id", "expected the id of the task asked for"));
+            return Err(Invalid::at(
+                "task.id",
+                "expected the id of the task asked for",
+            ));
         }
         if !self.reaches.contains(&task.status.as_str()) {
             return Err(Invalid::at("task.status", self.expected()));
@@ -508,10 +587,12 @@ async fn fetch<T: FromBody, R>(
 ) -> Result<R, Error> {
     let answer = call.send(method, url, body).await?;
     let decoded = match &answer.body {
-        Some(json) => decode::from_js::<T>(json).and_then(T::check).map(|mut value| {
-            value.keep(json);
-            value
-        }),
+        Some(json) => decode::from_js::<T>(json)
+            .and_then(T::check)
+            .map(|mut value| {
+                value.keep(json);
+                value
+            }),
         None => Err(Invalid::at("", "expected JSON")),
     };
     decoded
@@ -536,7 +617,8 @@ fn about(error: Error, project_id: Option<&str>) -> Error {
 
 /// Checks an id argument (named `name`), as an error about `project_id`.
 fn check_id(id: &str, name: &str, project_id: &str) -> Result<(), Error> {
-    url::check_id(id, name).map_err(|message| Error::invalid_argument(&message).for_project(project_id))
+    url::check_id(id, name)
+        .map_err(|message| Error::invalid_argument(&message).for_project(project_id))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -711,7 +711,11 @@ mod tests {
         let cases = [
             // The real server's 404 for a wrong status on approve, pause and resume.
             (404, "Cannot approve project with status 'draft'", "draft"),
-            (404, "Cannot resume project with status 'executing'", "executing"),
+            (
+                404,
+                "Cannot resume project with status 'executing'",
+                "executing",
+            ),
             (400, "Cannot pause project with status 'paused'", "paused"),
             (400, "Cannot skip task with status 'done'", "done"),
             (
@@ -747,10 +751,7 @@ mod tests {
             let e = from_answer(status, text_detail(detail), None, "tok");
             assert_eq!((e.kind(), e.current_status()), (kind, None), "{detail}");
         }
-        assert_eq!(
-            ErrorKind::TaskNotInProject.as_str(),
-            "task_not_in_project"
-        );
+        assert_eq!(ErrorKind::TaskNotInProject.as_str(), "task_not_in_project");
     }
 
     #[test]

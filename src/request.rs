@@ -182,7 +182,12 @@ mod tests {
         assert_eq!(check_description(&"é".repeat(5000)), Ok(()));
         assert_eq!(check_description(&"项".repeat(10)), Ok(()));
         for bad in [String::new(), "123456789".into(), "x".repeat(5001)] {
-            assert_eq!(check_description(&bad), Err(BAD_DESCRIPTION), "{}", bad.len());
+            assert_eq!(
+                check_description(&bad),
+                Err(BAD_DESCRIPTION),
+                "{}",
+                bad.len()
+            );
         }
     }
 
@@ -191,7 +196,9 @@ mod tests {
         let project = NewProject::new("Build a REST API");
         assert_eq!(project.check(), Ok(()));
         assert_eq!(project.research_depth.as_str(), "auto");
-        let odd = project.clone().research_depth(ResearchDepth::from("deeper"));
+        let odd = project
+            .clone()
+            .research_depth(ResearchDepth::from("deeper"));
         assert_eq!(odd.check(), Err(BAD_DEPTH));
         assert_eq!(NewProject::new("short").check(), Err(BAD_DESCRIPTION));
     }

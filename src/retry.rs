@@ -120,20 +120,41 @@ mod tests {
 
     #[test]
     fn backoff_doubles_from_half_a_second_up_to_eight_with_full_jitter() {
-        let top = |attempts| delay_ms(Outcome::NoAnswer, Delivery::Repeatable, attempts, 10, 0.999_999).unwrap();
+        let top = |attempts| {
+            delay_ms(
+                Outcome::NoAnswer,
+                Delivery::Repeatable,
+                attempts,
+                10,
+                0.999_999,
+            )
+            .unwrap()
+        };
         assert_eq!(
             [top(1), top(2), top(3), top(4), top(5), top(6), top(10)],
             [499, 999, 1999, 3999, 7999, 7999, 7999]
         );
-        assert_eq!(delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 3, 10, 0.0), Some(0));
-        assert_eq!(delay_ms(answer(503), Delivery::Repeatable, 1, 2, 0.5), Some(250));
+        assert_eq!(
+            delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 3, 10, 0.0),
+            Some(0)
+        );
+        assert_eq!(
+            delay_ms(answer(503), Delivery::Repeatable, 1, 2, 0.5),
+            Some(250)
+        );
     }
 
     #[test]
     fn stops_after_max_retries() {
         assert!(delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 2, 2, 0.5).is_some());
-        assert_eq!(delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 3, 2, 0.5), None);
-        assert_eq!(delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 1, 0, 0.5), None);
+        assert_eq!(
+            delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 3, 2, 0.5),
+            None
+        );
+        assert_eq!(
+            delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 1, 0, 0.5),
+            None
+        );
     }
 
     #[test]
@@ -172,9 +193,18 @@ mod tests {
 
     #[test]
     fn random_values_out_of_range_are_clamped() {
-        assert_eq!(delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 1, 2, 7.0), Some(500));
-        assert_eq!(delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 1, 2, -1.0), Some(0));
-        assert_eq!(delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 1, 2, f64::NAN), Some(0));
+        assert_eq!(
+            delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 1, 2, 7.0),
+            Some(500)
+        );
+        assert_eq!(
+            delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 1, 2, -1.0),
+            Some(0)
+        );
+        assert_eq!(
+            delay_ms(Outcome::NoAnswer, Delivery::Repeatable, 1, 2, f64::NAN),
+            Some(0)
+        );
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! The Rust API, as a Rust frontend (Leptos, Yew, Dioxus) calls it: `DeepWorkClient`,
-//! `CallOptions`, `Project` and `Error`, with no JS values in sight, against the live
+//! `CallOptions`, the typed answers and `Error`, with no JS values in sight, against the live
 //! devservers in the browser. Success, each error kind, abort, timeouts and retries.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
 
 use common::*;
-use deepwork_client::{CallOptions, DeepWorkClient, Error, ErrorKind, Project, ProjectStatus};
+use deepwork_client::{
+    CallOptions, DeepWorkClient, Error, ErrorKind, NewProject, Project, ProjectFilter,
+    ProjectStatus, ResearchDepth, TaskStatus,
+};
 use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -237,4 +240,96 @@ async fn a_lost_answer_is_read_back_and_resolves() {
             (id.as_str(), ProjectStatus::Cancelled)
         );
     }
+}
+
+#[wasm_bindgen_test]
+async fn the_whole_lifecycle_is_typed() {
+    for server in both() {
+        let sdk = client(&server);
+        let started = sdk
+            .start_project(
+                &NewProject::new("Build a REST API for a todo app")
+                    .research_depth(ResearchDepth::None),
+            )
+            .await
+            .expect("started");
+        assert_eq!(started.status, ProjectStatus::Planning);
+
+        let target = target_with(&server, Route::Retry, &[]).await;
+        let plan = sdk.get_plan(&target.project_id).await.expect("a plan");
+        assert_eq!(plan.project.id, target.project_id);
+        assert_eq!(plan.progress.total as usize, plan.tasks.len());
+        assert!(plan.execution_levels.len() >= 2);
+        for (level, ids) in plan.execution_levels.iter().enumerate() {
+            for id in ids {
+                assert!(plan.task(id).is_some(), "{id} is a task of the plan");
+                assert_eq!(plan.task_level_map.get(id), Some(&(level as u32)));
+            }
+        }
+        assert!(plan.tasks.iter().any(|task| task.is_human()));
+
+        let change = sdk
+            .retry_task(&target.project_id, &target.task_id)
+            .await
+            .expect("retried");
+        assert_eq!(change.task.status, TaskStatus::Assigned);
+        assert!(change.task.retry_count >= 1);
+        assert_eq!(change.progress.total, plan.progress.total);
+        assert_eq!(change.progress.blocked + 1, plan.progress.blocked);
+
+        let e = sdk
+            .retry_task(&target.project_id, &target.task_id)
+            .await
+            .expect_err("no longer blocked");
+        assert_eq!(e.kind(), ErrorKind::InvalidState);
+        assert_eq!(e.current_status(), Some("assigned"));
+
+        let e = sdk
+            .resume_project(&target.project_id)
+            .await
+            .expect_err("it runs");
+        assert_eq!(
+            (e.kind(), e.current_status()),
+            (ErrorKind::InvalidState, Some("executing"))
+        );
+        let paused = sdk.pause_project(&target.project_id).await.expect("paused");
+        assert_eq!(paused.status, ProjectStatus::Paused);
+
+        let listed = sdk
+            .list_projects(&ProjectFilter::new().status(ProjectStatus::Paused).limit(1))
+            .await
+            .expect("a listing");
+        assert_eq!(listed.projects.len(), 1);
+        assert!(listed.count >= 1);
+
+        sdk.delete_project(&target.project_id)
+            .await
+            .expect("deleted");
+        let e = sdk.get_project(&target.project_id).await.expect_err("gone");
+        assert_eq!(e.kind(), ErrorKind::NotFound);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn bad_arguments_of_the_new_calls_fail_before_any_request() {
+    let server = lenient();
+    let before = api_requests(&server).await;
+    let sdk = client(&server);
+    let kinds = [
+        sdk.start_project(&NewProject::new("short")).await.map(drop),
+        sdk.start_project(&NewProject::new("long enough text").research_depth("deeper".into()))
+            .await
+            .map(drop),
+        sdk.parse_goal(&"x".repeat(5001)).await.map(drop),
+        sdk.list_projects(&ProjectFilter::new().limit(0))
+            .await
+            .map(drop),
+        sdk.skip_task("p", "").await.map(drop),
+        sdk.retry_task("", "t").await.map(drop),
+        sdk.get_plan("..").await.map(drop),
+        sdk.delete_project(" ").await.map(drop),
+    ]
+    .map(|result| result.map_err(|e| e.kind()));
+    assert_eq!(kinds, [Err(ErrorKind::InvalidArgument); 8]);
+    assert_eq!(api_requests(&server).await, before);
 }

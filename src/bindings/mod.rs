@@ -90,7 +90,14 @@ macro_rules! to_js_as_sent {
         }
     )*};
 }
-to_js_as_sent!(Project, Plan, ProjectDetail, ProjectList, TaskChange, GoalAnalysis);
+to_js_as_sent!(
+    Project,
+    Plan,
+    ProjectDetail,
+    ProjectList,
+    TaskChange,
+    GoalAnalysis
+);
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"

@@ -12,8 +12,8 @@ mod project;
 pub(crate) mod status;
 mod task;
 
-pub use answer::{GoalAnalysis, Plan, Progress, ProjectDetail, ProjectList, TaskChange};
 pub(crate) use answer::{Deleted, FromBody, GoalAnswer, ProjectAnswer, TaskAnswer};
+pub use answer::{GoalAnalysis, Plan, Progress, ProjectDetail, ProjectList, TaskChange};
 pub use project::Project;
 pub use status::{ProjectStatus, ResearchDepth, TaskPriority, TaskStatus, TaskType};
 pub use task::Task;

@@ -278,3 +278,191 @@ pub async fn until_server_saw(server: &Server, id: &str, count: f64) {
     }
     panic!("the server never saw {count} cancel request(s) for {id}");
 }
+
+/// A `DeepWorkClient` of `server`, made as JS makes one, with `extra` options.
+pub fn client(server: &Server, extra: &[(&str, JsValue)]) -> deepwork_client::bindings::JsClient {
+    let mut options = vec![
+        ("baseUrl", JsValue::from_str(server.url)),
+        ("token", JsValue::from_str(server.token)),
+    ];
+    options.extend(extra.iter().cloned());
+    deepwork_client::bindings::JsClient::new(obj(&options)).expect("a valid client")
+}
+
+/// Every call of the API, as the suites drive it. The resilience suites run each case
+/// over all of them (`ROUTES`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    Start,
+    ParseGoal,
+    Plan,
+    Approve,
+    Pause,
+    Resume,
+    Cancel,
+    Skip,
+    Retry,
+    List,
+    Get,
+    Delete,
+}
+
+pub const ROUTES: [Route; 12] = [
+    Route::Start,
+    Route::ParseGoal,
+    Route::Plan,
+    Route::Approve,
+    Route::Pause,
+    Route::Resume,
+    Route::Cancel,
+    Route::Skip,
+    Route::Retry,
+    Route::List,
+    Route::Get,
+    Route::Delete,
+];
+
+/// What a call is about: a project (and a task of it), or nothing yet.
+#[derive(Clone, Debug, Default)]
+pub struct Target {
+    pub project_id: String,
+    pub task_id: String,
+}
+
+impl Route {
+    /// The devserver's name for the route (its `fault_on`, `route`, counters).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::ParseGoal => "parse_goal",
+            Self::Plan => "plan",
+            Self::Approve => "approve",
+            Self::Pause => "pause",
+            Self::Resume => "resume",
+            Self::Cancel => "cancel",
+            Self::Skip => "skip",
+            Self::Retry => "retry",
+            Self::List => "list",
+            Self::Get => "get",
+            Self::Delete => "delete",
+        }
+    }
+
+    /// Calls about no project arm their faults server-wide.
+    pub fn is_global(self) -> bool {
+        matches!(self, Self::Start | Self::ParseGoal | Self::List)
+    }
+
+    /// The project status the call succeeds from.
+    pub fn from_status(self) -> &'static str {
+        match self {
+            Self::Approve => "awaiting_approval",
+            Self::Resume => "paused",
+            _ => "executing",
+        }
+    }
+
+    /// The task status the call succeeds from (skip: one not started; retry: blocked).
+    fn task_statuses(self) -> &'static [&'static str] {
+        match self {
+            Self::Skip => &["inbox", "assigned"],
+            Self::Retry => &["blocked"],
+            _ => &[],
+        }
+    }
+
+    /// A sent request the server acts on each time: a second delivery is not safe.
+    pub fn acts_on_each_delivery(self) -> bool {
+        self == Self::Start
+    }
+
+    /// The call, through the JS client.
+    pub fn call(
+        self,
+        client: &deepwork_client::bindings::JsClient,
+        target: &Target,
+        options: JsValue,
+    ) -> Promise {
+        let id = || JsValue::from_str(&target.project_id);
+        let task = || JsValue::from_str(&target.task_id);
+        match self {
+            Self::Start => client.start_project("Build a REST API for a todo app".into(), options),
+            Self::ParseGoal => client.parse_goal("Build a REST API for a todo app".into(), options),
+            Self::Plan => client.get_plan(id(), options),
+            Self::Approve => client.approve_project(id(), options),
+            Self::Pause => client.pause_project(id(), options),
+            Self::Resume => client.resume_project(id(), options),
+            Self::Cancel => client.cancel_project(id(), options),
+            Self::Skip => client.skip_task(id(), task(), options),
+            Self::Retry => client.retry_task(id(), task(), options),
+            Self::List => client.list_projects(options),
+            Self::Get => client.get_project(id(), options),
+            Self::Delete => client.delete_project(id(), options),
+        }
+    }
+}
+
+/// A fresh target on which `route` would succeed, with `fault` armed on that route
+/// (`fault` fields: `fault_times`, `fault_commits`, …, in `extra`).
+pub async fn arm(server: &Server, route: Route, fault: &str, extra: &[(&str, JsValue)]) -> Target {
+    let mut spec = vec![("fault", JsValue::from_str(fault))];
+    spec.extend(extra.iter().cloned());
+    if route.is_global() {
+        spec.push(("route", route.name().into()));
+        dev(server, "POST", "/__dev/faults", Some(obj(&spec))).await;
+        return Target::default();
+    }
+    spec.push(("fault_on", route.name().into()));
+    target_with(server, route, &spec).await
+}
+
+/// A fresh target on which `route` would succeed, made with `spec` (more fields of
+/// the dev route's body).
+pub async fn target_with(server: &Server, route: Route, spec: &[(&str, JsValue)]) -> Target {
+    let mut body = vec![("status", JsValue::from_str(route.from_status()))];
+    body.extend(spec.iter().cloned());
+    let created = dev(server, "POST", "/__dev/projects", Some(obj(&body))).await;
+    let project_id = text(&created, "id").expect("created project id");
+    let task_id = js_sys::Array::from(&get(&created, "tasks"))
+        .iter()
+        .find(|task| {
+            let status = text(task, "status").unwrap_or_default();
+            route.task_statuses().contains(&status.as_str())
+        })
+        .and_then(|task| text(&task, "id"))
+        .unwrap_or_default();
+    assert!(
+        route.task_statuses().is_empty() || !task_id.is_empty(),
+        "a {route:?} target needs a task in {:?}",
+        route.task_statuses()
+    );
+    Target {
+        project_id,
+        task_id,
+    }
+}
+
+/// How many requests of `route` about `target` reached the server (for a global route:
+/// in all, on this server).
+pub async fn route_requests(server: &Server, route: Route, target: &Target) -> f64 {
+    let counters = if route.is_global() {
+        get(
+            &dev(server, "GET", "/__dev/stats", None).await,
+            "route_requests",
+        )
+    } else {
+        let path = format!("/__dev/projects/{}/stats", target.project_id);
+        get(&dev(server, "GET", &path, None).await, "requests")
+    };
+    number(&counters, route.name()).unwrap_or(0.0)
+}
+
+/// `route`'s call on `target` through a client of `server` with `options`.
+pub async fn call_route(
+    server: &Server,
+    route: Route,
+    target: &Target,
+    options: &[(&str, JsValue)],
+) -> Result<JsValue, JsValue> {
+    JsFuture::from(route.call(&client(server, &[]), target, obj(options))).await
+}
