@@ -1,7 +1,7 @@
-// Per-call cost, throughput and memory: the SDK's cancelProject and a hand-written
-// fetch that makes the same checks, side by side in one page against one server.
-// run.mjs drives it through `window.bench`.
-import { cancelProject } from '/pkg/index.js';
+// Per-call cost, throughput and memory: the SDK's cancelProject and getPlan, each
+// beside a hand-written fetch that makes the same checks, in one page against one
+// server. run.mjs drives it through `window.bench`.
+import { cancelProject, DeepWorkClient } from '/pkg/index.js';
 // index.js imports this same URL, and a module is instantiated once per URL: `init`
 // returns the instance index.js already started, whose exports hold its memory.
 import init from '/pkg/deepwork_client.js';
@@ -10,6 +10,9 @@ const wasm = await init();
 
 let projectId = '';
 let token = '';
+/** A project with a plan of 50 tasks, and a client for getPlan. */
+let planId = '';
+let client;
 
 const sdk = () => cancelProject(projectId, token, { baseUrl: location.origin });
 
@@ -22,18 +25,63 @@ async function raw() {
   const body = await res.json();
   if (body === null || typeof body !== 'object' || body.success !== true) throw new Error('not a success');
   const project = body.project;
-  if (project === null || typeof project !== 'object' || Array.isArray(project)) throw new Error('no project');
-  for (const [name, type] of FIELDS) {
-    if (!(name in project)) {
-      if (REQUIRED.has(name)) throw new Error(`no ${name}`);
-    } else if (!hasType(project[name], type)) {
-      throw new Error(`bad ${name}`);
-    }
-  }
+  checkFields(project, FIELDS, REQUIRED);
   if (project.id !== projectId) throw new Error('another project');
   if (project.status !== 'cancelled' && project.status !== 'completed') throw new Error(`status ${project.status}`);
   return project;
 }
+
+const planUrl = () => `${location.origin}/api/deep-work/projects/${encodeURIComponent(planId)}/plan`;
+
+const planSdk = () => client.getPlan(planId);
+
+/** getPlan by hand: the checks the SDK makes on a plan (src/model/answer.rs, task.rs). */
+async function planRaw() {
+  const res = await fetch(planUrl(), { headers: { Authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const plan = await res.json();
+  if (!isObject(plan)) throw new Error('not an object');
+  checkFields(plan.project, FIELDS, REQUIRED);
+  if (!Array.isArray(plan.tasks)) throw new Error('no tasks');
+  for (const task of plan.tasks) checkFields(task, TASK_FIELDS, TASK_REQUIRED);
+  if (!isObject(plan.progress)) throw new Error('no progress');
+  for (const name of ['total', 'completed', 'skipped', 'in_progress', 'blocked']) {
+    if (!Number.isInteger(plan.progress[name]) || plan.progress[name] < 0) throw new Error(`bad progress.${name}`);
+  }
+  if (typeof plan.progress.percent !== 'number') throw new Error('bad progress.percent');
+  const levels = plan.execution_levels ?? [];
+  if (!Array.isArray(levels) || !levels.every((level) => hasType(level, 'strings'))) throw new Error('bad levels');
+  const levelMap = plan.task_level_map ?? {};
+  if (!isObject(levelMap) || !Object.values(levelMap).every((n) => Number.isInteger(n) && n >= 0)) {
+    throw new Error('bad task_level_map');
+  }
+  return plan;
+}
+
+const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+function checkFields(object, fields, required) {
+  if (!isObject(object)) throw new Error('not an object');
+  for (const [name, type] of fields) {
+    if (!(name in object)) {
+      if (required.has(name)) throw new Error(`no ${name}`);
+    } else if (!hasType(object[name], type)) {
+      throw new Error(`bad ${name}`);
+    }
+  }
+}
+
+const TASK_REQUIRED = new Set(['id', 'title', 'status']);
+const TASK_FIELDS = [
+  ['id', 'string'], ['title', 'string'], ['status', 'string'], ['description', 'nullable'],
+  ['priority', 'nullable'], ['task_type', 'nullable'], ['project_id', 'nullable'],
+  ['assignee_ids', 'strings'], ['creator_id', 'nullable'], ['parent_task_id', 'nullable'],
+  ['blocked_by', 'strings'], ['blocks', 'strings'], ['tags', 'strings'],
+  ['active_description', 'nullable'], ['estimated_minutes', 'count?'], ['timeout_minutes', 'count?'],
+  ['retry_count', 'count'], ['max_retries', 'count'], ['error_message', 'nullable'],
+  ['due_date', 'nullable'], ['started_at', 'nullable'], ['completed_at', 'nullable'],
+  ['created_at', 'nullable'], ['updated_at', 'nullable'], ['metadata', 'any'], ['output', 'any'],
+];
 
 const REQUIRED = new Set(['id', 'title', 'status', 'completed_at', 'task_ids', 'team_agent_ids']);
 // The SDK's field checks (src/model.rs): the six required fields, and the real
@@ -43,7 +91,7 @@ const FIELDS = [
   ['task_ids', 'strings'], ['team_agent_ids', 'strings'], ['description', 'string'],
   ['planner_agent_id', 'nullable'], ['prd_document_id', 'nullable'], ['creator_id', 'nullable'],
   ['tags', 'strings'], ['started_at', 'nullable'], ['created_at', 'nullable'],
-  ['updated_at', 'nullable'], ['metadata', 'any'],
+  ['updated_at', 'nullable'], ['folder_path', 'nullable'], ['file_count', 'count?'], ['metadata', 'any'],
 ];
 
 function hasType(value, type) {
@@ -51,11 +99,15 @@ function hasType(value, type) {
     case 'string': return typeof value === 'string';
     case 'nullable': return value === null || typeof value === 'string';
     case 'strings': return Array.isArray(value) && value.every((item) => typeof item === 'string');
+    case 'count': return Number.isInteger(value) && value >= 0;
+    case 'count?': return value === null || (Number.isInteger(value) && value >= 0);
     default: return true;
   }
 }
 
-const CALLS = { sdk, raw };
+const CALLS = { sdk, raw, planSdk, planRaw };
+/** What each pair of calls asks for, to stub it. */
+const STUB = { sdk: () => [cancelUrl(), 'POST'], planSdk: () => [planUrl(), 'GET'] };
 
 /**
  * One call, timed, and split by its request's Resource Timing entry into the time
@@ -73,17 +125,21 @@ async function timed(call) {
 }
 
 window.bench = {
-  /** Sets the project and token; tells what the measurements can rely on. */
-  async setup(id, bearer) {
+  /** Sets the projects and token; tells what the measurements can rely on. */
+  async setup(id, bearer, plan) {
     projectId = id;
     token = bearer;
+    planId = plan;
+    client = new DeepWorkClient({ token, baseUrl: location.origin });
     const [fromSdk, fromRaw] = [await sdk(), await raw()];
+    const [sdkPlan, rawPlan] = [await planSdk(), await planRaw()];
     return {
       // Timers are precise to 5 µs only in a cross-origin isolated page (else 100 µs).
       crossOriginIsolated,
       // One fetch of the .wasm: the bench's `init` did not start a second instance.
       wasmFetches: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).length,
       statuses: [fromSdk.status, fromRaw.status],
+      planTasks: [sdkPlan.tasks.length, rawPlan.tasks.length],
     };
   },
 
@@ -91,15 +147,15 @@ window.bench = {
    * `count` calls of each kind, alternating call by call (and which goes first): each
    * call's time in ms, and its phases (see `timed`).
    */
-  async perCall(count) {
+  async perCall(count, [sdkKind, rawKind] = ['sdk', 'raw']) {
     const times = { sdk: [], raw: [] };
     const phases = { sdk: [], raw: [] };
     for (let i = 0; i < count; i++) {
       const order = i % 2 === 0 ? ['sdk', 'raw'] : ['raw', 'sdk'];
-      for (const kind of order) {
-        const call = await timed(CALLS[kind]);
-        times[kind].push(call.ms);
-        if (call.phases) phases[kind].push(call.phases);
+      for (const side of order) {
+        const call = await timed(CALLS[side === 'sdk' ? sdkKind : rawKind]);
+        times[side].push(call.ms);
+        if (call.phases) phases[side].push(call.phases);
       }
     }
     return { ...times, phases };
@@ -109,8 +165,9 @@ window.bench = {
    * perCall with `fetch` answering at once from memory with the server's own answer:
    * what is left is each side's own work per call, with no network or server noise.
    */
-  async perCallStubbed(count) {
-    const answer = await (await fetch(cancelUrl(), { method: 'POST', headers: { Authorization: `Bearer ${token}` } })).text();
+  async perCallStubbed(count, kinds = ['sdk', 'raw']) {
+    const [url, method] = STUB[kinds[0]]();
+    const answer = await (await fetch(url, { method, headers: { Authorization: `Bearer ${token}` } })).text();
     const realFetch = globalThis.fetch;
     let stubbed = 0;
     globalThis.fetch = async () => {
@@ -118,7 +175,7 @@ window.bench = {
       return new Response(answer, { status: 200, headers: { 'content-type': 'application/json' } });
     };
     try {
-      const times = await this.perCall(count);
+      const times = await this.perCall(count, kinds);
       // Both sides look fetch up at call time; make sure neither reached the network.
       if (stubbed !== 2 * count) throw new Error(`the stub answered ${stubbed} of ${2 * count} calls`);
       return times;

@@ -23,6 +23,9 @@ const IN_FLIGHT = [1, 16, 128];
 const ROUNDS = 4;
 const ROUND_MS = 1000;
 const MEMORY_CALLS = 10000;
+/** getPlan of a 50-task plan: fewer calls, each carries about 40 KB. */
+const PLAN_TASKS = 50;
+const PLAN_CALLS = 500;
 
 const log = (message) => console.error(`bench: ${message}`);
 
@@ -44,6 +47,17 @@ async function cancelledProject() {
   const project = projects.find((p) => p.status === 'cancelled');
   if (!project) throw new Error('the devserver has no cancelled project');
   return project.id;
+}
+
+/** A new executing project with a plan of PLAN_TASKS tasks. */
+async function bigPlanProject() {
+  const res = await fetch(`${BASE_URL}/__dev/projects`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ status: 'executing', task_count: PLAN_TASKS }),
+  });
+  if (!res.ok) throw new Error(`POST /__dev/projects: HTTP ${res.status}`);
+  return (await res.json()).id;
 }
 
 /** A new context (own cache, own renderer process) and page; uncaught errors fail the run. */
@@ -93,23 +107,47 @@ async function startup(browser) {
   };
 }
 
-async function callsPage(browser, projectId) {
+async function callsPage(browser, { projectId, planId }) {
   const opened = await open(browser, '/calls.html', true);
   await opened.page.waitForFunction(() => window.bench !== undefined);
-  const setup = await opened.page.evaluate(([id, token]) => window.bench.setup(id, token), [projectId, TOKEN]);
+  const args = [projectId, TOKEN, planId];
+  const setup = await opened.page.evaluate((a) => window.bench.setup(...a), args);
   if (setup.wasmFetches !== 1) throw new Error(`the page fetched the .wasm ${setup.wasmFetches} times`);
   if (!setup.statuses.every((s) => s === 'cancelled')) throw new Error(`cancel answered ${setup.statuses}`);
+  if (!setup.planTasks.every((n) => n === PLAN_TASKS)) throw new Error(`plans of ${setup.planTasks} tasks`);
   opened.check();
   return { ...opened, setup };
 }
 
-async function perCallAndThroughput(browser, projectId) {
-  const { page, check, close, setup } = await callsPage(browser, projectId);
+const summary = (ms) => ({ medianMs: quantile(ms, 0.5), p99Ms: quantile(ms, 0.99) });
+
+/** getPlan of a 50-task plan, SDK and raw alternating, over the network and stubbed. */
+async function planCalls(browser, projects) {
+  const { page, check, close } = await callsPage(browser, projects);
+  const kinds = ['planSdk', 'planRaw'];
+  log(`getPlan (${PLAN_TASKS} tasks): ${PLAN_CALLS} SDK and ${PLAN_CALLS} raw calls, alternating`);
+  await page.evaluate((a) => window.bench.perCall(...a), [WARMUP_CALLS, kinds]);
+  const times = await page.evaluate((a) => window.bench.perCall(...a), [PLAN_CALLS, kinds]);
+  await page.evaluate((a) => window.bench.perCallStubbed(...a), [WARMUP_CALLS, kinds]);
+  const stubbed = await page.evaluate((a) => window.bench.perCallStubbed(...a), [PLAN_CALLS, kinds]);
+  check();
+  await close();
+  return {
+    tasks: PLAN_TASKS,
+    calls: PLAN_CALLS,
+    sdk: summary(times.sdk),
+    raw: summary(times.raw),
+    stubbed: { sdk: summary(stubbed.sdk), raw: summary(stubbed.raw) },
+  };
+}
+
+async function perCallAndThroughput(browser, projects) {
+  const { page, check, close, setup } = await callsPage(browser, projects);
   // Warm-up, so that both paths run optimised code (V8 tiers hot wasm and JS up).
   await page.evaluate((n) => window.bench.perCall(n), WARMUP_CALLS);
   log(`per call: ${PER_CALL} SDK and ${PER_CALL} raw calls, alternating`);
   const times = await page.evaluate((n) => window.bench.perCall(n), PER_CALL);
-  const summary = (ms) => ({ medianMs: quantile(ms, 0.5), p99Ms: quantile(ms, 0.99) });
+
   log(`per call, fetch stubbed: ${PER_CALL} SDK and ${PER_CALL} raw calls, alternating`);
   await page.evaluate((n) => window.bench.perCallStubbed(n), WARMUP_CALLS);
   const stubbed = await page.evaluate((n) => window.bench.perCallStubbed(n), PER_CALL);
@@ -144,9 +182,9 @@ async function perCallAndThroughput(browser, projectId) {
   return { perCall, throughput };
 }
 
-async function memory(browser, projectId) {
+async function memory(browser, projects) {
   log(`memory: ${MEMORY_CALLS} SDK calls in a fresh page`);
-  const { page, check, close } = await callsPage(browser, projectId);
+  const { page, check, close } = await callsPage(browser, projects);
   const before = await page.evaluate(() => window.bench.memory());
   await page.evaluate((n) => window.bench.calls('sdk', n, 16), MEMORY_CALLS);
   const after = await page.evaluate(() => window.bench.memory());
@@ -161,14 +199,15 @@ const browser = await chromium.launch({
   args: [...CHROMIUM.args, '--js-flags=--expose-gc', '--enable-precise-memory-info'],
 });
 try {
-  const projectId = await cancelledProject();
+  const projects = { projectId: await cancelledProject(), planId: await bigPlanProject() };
   log(`start-up: ${STARTUP_LOADS} loads, each in a new browser context`);
   const results = {
     date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     chromium: browser.version(),
     startup: await startup(browser),
-    ...(await perCallAndThroughput(browser, projectId)),
-    memory: await memory(browser, projectId),
+    ...(await perCallAndThroughput(browser, projects)),
+    plan: await planCalls(browser, projects),
+    memory: await memory(browser, projects),
   };
   writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
 } finally {

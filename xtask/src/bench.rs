@@ -43,6 +43,8 @@ pub fn run(root: &Path) -> Result {
         bench.display().to_string(),
         "--pkg".into(),
         pkg.display().to_string(),
+        // The getPlan row makes a project with a 50-task plan through /__dev/projects.
+        "--faults".into(),
     ];
     let server = devserver::start(&bin, &args, Some(&out.join("devserver.log")))?;
 
@@ -204,11 +206,6 @@ fn table(machine: &Machine, sizes: &Sizes, r: &Results) -> Result<String> {
         format!("budget: whole package ≤ {BUDGET_KIB:.0} KiB gzipped (wasm + JS): **{verdict}**"),
     );
     row(
-        "cancel-only build",
-        "n/a".into(),
-        "the crate has only the cancel call today: the package above is that build".into(),
-    );
-    row(
         "for scale",
         "openai-node ≈52 KiB, ky ≈8 KiB".into(),
         "minified + gzipped JS SDKs".into(),
@@ -307,6 +304,36 @@ fn table(machine: &Machine, sizes: &Sizes, r: &Results) -> Result<String> {
             (sdk - raw) * 1000.0
         ),
         "the same, with `fetch` answering at once from memory: each side's own JS and wasm work per call".into(),
+    );
+
+    let tasks = r.num("/plan/tasks")?;
+    let plan = |path: &str| r.num(&format!("/plan/{path}/medianMs"));
+    let (sdk, raw) = (plan("sdk")?, plan("raw")?);
+    row(
+        &format!("per call: SDK `getPlan` ({tasks} tasks) / raw"),
+        format!(
+            "SDK median {}, raw median {}: ×{:.3}, {:+.0} µs",
+            us(sdk),
+            us(raw),
+            sdk / raw,
+            (sdk - raw) * 1000.0
+        ),
+        format!(
+            "{} calls each, alternating; raw = `fetch` + `res.json()` + the SDK's checks of the plan, its project and \
+             every task's 26 fields",
+            r.num("/plan/calls")?
+        ),
+    );
+    let (sdk, raw) = (plan("stubbed/sdk")?, plan("stubbed/raw")?);
+    row(
+        "per call: `getPlan`, fetch stubbed",
+        format!(
+            "SDK median {}, raw median {}: {:+.0} µs",
+            us(sdk),
+            us(raw),
+            (sdk - raw) * 1000.0
+        ),
+        "decoding 50 tasks into serde types and keeping the server's objects, against JS checks of the same".into(),
     );
 
     let levels =
