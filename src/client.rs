@@ -359,7 +359,8 @@ impl DeepWorkClient {
             url::mission_control_url(base, project_id)
         })?;
         let mut call = self.call(Some(project_id))?;
-        let result = fetch(&mut call, Method::GET, &detail_url, None, Ok).await;
+        let detail = |plan: Plan| Ok(ProjectDetail::from(plan));
+        let result = fetch(&mut call, Method::GET, &detail_url, None, detail).await;
         finish(&call, result, Some(project_id))
     }
 

@@ -263,7 +263,7 @@ async fn the_whole_lifecycle_is_typed() {
         for (level, ids) in plan.execution_levels.iter().enumerate() {
             for id in ids {
                 assert!(plan.task(id).is_some(), "{id} is a task of the plan");
-                assert_eq!(plan.task_level_map.get(id), Some(&(level as u32)));
+                assert_eq!(plan.level_of(id), Some(level));
             }
         }
         assert!(plan.tasks.iter().any(|task| task.is_human()));

@@ -7,7 +7,6 @@ use super::{field, item, Project, Raw, Task};
 use crate::decode::{named_fields, Invalid};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
 
 /// A 2xx body the SDK decodes into `Self`.
@@ -35,7 +34,6 @@ named_fields!(envelope {
     tasks: Vec<Task>,
     progress: Progress,
     execution_levels: Vec<Vec<String>>,
-    task_level_map: BTreeMap<String, u32>,
     goal_analysis: AnyObject,
 });
 
@@ -116,12 +114,10 @@ pub struct Plan {
     pub tasks: Vec<Task>,
     #[serde(deserialize_with = "envelope::progress")]
     pub progress: Progress,
-    /// Task ids, level by level.
+    /// Task ids, level by level. (The server's `task_level_map` says the same the other
+    /// way round: see [`Plan::level_of`], or read it from [`Plan::raw`].)
     #[serde(default, deserialize_with = "envelope::execution_levels")]
     pub execution_levels: Vec<Vec<String>>,
-    /// Each task id's level.
-    #[serde(default, deserialize_with = "envelope::task_level_map")]
-    pub task_level_map: BTreeMap<String, u32>,
     #[serde(skip)]
     raw: Raw,
 }
@@ -147,6 +143,13 @@ impl Plan {
         self.tasks.iter().find(|task| task.id == task_id)
     }
 
+    /// The execution level of the task with this id (0 first).
+    pub fn level_of(&self, task_id: &str) -> Option<usize> {
+        self.execution_levels
+            .iter()
+            .position(|level| level.iter().any(|id| id == task_id))
+    }
+
     /// That task and the progress, as a task change's answer has them.
     pub(crate) fn change_of(&self, task_id: &str) -> Option<TaskChange> {
         let task = self.task(task_id)?.clone();
@@ -167,16 +170,11 @@ impl FromBody for Plan {
 }
 
 /// A project with its tasks and their progress (`getProject`).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(expecting = "an object")]
+#[derive(Clone, Debug)]
 pub struct ProjectDetail {
-    #[serde(deserialize_with = "envelope::project")]
     pub project: Project,
-    #[serde(deserialize_with = "envelope::tasks")]
     pub tasks: Vec<Task>,
-    #[serde(deserialize_with = "envelope::progress")]
     pub progress: Progress,
-    #[serde(skip)]
     raw: Raw,
 }
 
@@ -187,11 +185,15 @@ impl ProjectDetail {
     }
 }
 
-impl FromBody for ProjectDetail {
-    fn keep(&mut self, body: &JsValue) {
-        self.project.keep(field(body, "project"));
-        keep_tasks(&mut self.tasks, &field(body, "tasks"));
-        self.raw = Raw(body.clone());
+/// The answer is a plan without its levels: decoded as one, so that both share a decoder.
+impl From<Plan> for ProjectDetail {
+    fn from(plan: Plan) -> Self {
+        Self {
+            project: plan.project,
+            tasks: plan.tasks,
+            progress: plan.progress,
+            raw: plan.raw,
+        }
     }
 }
 
