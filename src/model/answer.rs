@@ -347,3 +347,150 @@ impl FromBody for Deleted {
     }
     fn keep(&mut self, _: &JsValue) {}
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::decode::tests::from_text;
+    use crate::model::tests::full_project;
+    use crate::model::{TaskStatus, TaskType};
+
+    /// The real server's 26-field task, as JSON text.
+    fn task(id: &str, status: &str) -> String {
+        format!(
+            r#"{{"id": "{id}", "title": "Write the API", "description": "…", "status": "{status}",
+            "priority": "high", "assignee_ids": ["agent-1"], "creator_id": "planner",
+            "parent_task_id": null, "blocked_by": ["t0"], "tags": [], "due_date": null,
+            "started_at": null, "completed_at": null, "created_at": "2024-01-15T14:00:00Z",
+            "updated_at": "2024-01-15T14:00:00Z", "metadata": {{"x": 1}}, "project_id": "p",
+            "task_type": "human", "blocks": [], "active_description": null,
+            "estimated_minutes": 30, "output": null, "retry_count": 1, "max_retries": 3,
+            "timeout_minutes": null, "error_message": null}}"#
+        )
+    }
+
+    const PROGRESS: &str = r#"{"total": 2, "completed": 1, "skipped": 0, "in_progress": 0,
+        "blocked": 1, "human_pending": 1, "percent": 50.0}"#;
+
+    fn plan(tasks: &str) -> String {
+        format!(
+            r#"{{"project": {}, "tasks": [{tasks}], "progress": {PROGRESS}, "prd": null,
+            "execution_levels": [["t0"], ["t1"]], "task_level_map": {{"t0": 0, "t1": 1}},
+            "goal_analysis": null}}"#,
+            full_project("executing")
+        )
+    }
+
+    fn problem<T: FromBody>(body: &str) -> String {
+        let e = from_text::<T>(body)
+            .and_then(FromBody::check)
+            .map(drop)
+            .expect_err("refused");
+        e.message()
+            .strip_prefix("The server's answer broke the API contract: ")
+            .unwrap_or(e.message())
+            .to_owned()
+    }
+
+    #[test]
+    fn a_plan_of_26_field_tasks_decodes_with_its_levels() {
+        let body = plan(&format!(
+            "{}, {}",
+            task("t0", "done"),
+            task("t1", "blocked")
+        ));
+        let plan = from_text::<Plan>(&body)
+            .and_then(FromBody::check)
+            .expect("decodes");
+        assert_eq!(plan.tasks.len(), 2);
+        let t1 = plan.task("t1").expect("t1");
+        assert_eq!(t1.status, TaskStatus::Blocked);
+        assert_eq!(t1.task_type, Some(TaskType::Human));
+        assert_eq!((t1.estimated_minutes, t1.retry_count), (Some(30), 1));
+        assert_eq!(t1.blocked_by, ["t0"]);
+        assert_eq!(plan.level_of("t1"), Some(1));
+        assert_eq!(plan.level_of("nope"), None);
+        assert_eq!(plan.progress.percent, 50.0);
+        assert_eq!(ProjectDetail::from(plan).tasks.len(), 2);
+    }
+
+    #[test]
+    fn unknown_task_statuses_are_kept_and_a_minimal_task_decodes() {
+        let minimal = r#"{"id": "t1", "title": "x", "status": "parked_v2"}"#;
+        let plan = from_text::<Plan>(&plan(minimal)).expect("decodes");
+        assert_eq!(plan.tasks[0].status, TaskStatus::Other("parked_v2".into()));
+        assert_eq!(plan.tasks[0].retry_count, 0);
+    }
+
+    #[test]
+    fn a_wrong_task_field_is_named_by_its_path() {
+        let bad = task("t1", "done").replace(r#""retry_count": 1"#, r#""retry_count": "s3cret""#);
+        let message = problem::<Plan>(&plan(&bad));
+        assert!(
+            message.starts_with("tasks.retry_count: expected"),
+            "{message}"
+        );
+        assert!(!message.contains("s3cret"));
+        let message = problem::<Plan>(&plan(r#"{"id": "t1", "title": "x"}"#));
+        assert_eq!(message, "tasks: missing field `status`");
+        let message = problem::<Plan>(
+            &plan(&task("t1", "done")).replace(r#""percent": 50.0"#, r#""percent": "half""#),
+        );
+        assert!(
+            message.starts_with("progress.percent: expected"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_listing_whose_count_is_below_what_it_sent_breaks_the_contract() {
+        let project = full_project("paused");
+        let list =
+            |count: u32| format!(r#"{{"projects": [{project}, {project}], "count": {count}}}"#);
+        let ok = from_text::<ProjectList>(&list(7))
+            .and_then(FromBody::check)
+            .expect("ok");
+        assert_eq!((ok.projects.len(), ok.count), (2, 7));
+        assert_eq!(
+            problem::<ProjectList>(&list(1)),
+            "count: expected at least the number of projects sent"
+        );
+        assert_eq!(
+            problem::<ProjectList>(r#"{"projects": []}"#),
+            "the body: missing field `count`"
+        );
+    }
+
+    #[test]
+    fn task_goal_and_delete_answers_need_success() {
+        let change = format!(
+            r#"{{"success": true, "task": {}, "progress": {PROGRESS}}}"#,
+            task("t1", "skipped")
+        );
+        let answer = from_text::<TaskAnswer>(&change)
+            .and_then(FromBody::check)
+            .expect("ok");
+        assert_eq!(answer.task.status, TaskStatus::Skipped);
+        assert_eq!(
+            problem::<TaskAnswer>(&change.replace(r#""success": true"#, r#""success": false"#)),
+            "success: expected true"
+        );
+        let goal = r#"{"success": true, "goal_analysis": {"deliverables": [1]}}"#;
+        assert!(from_text::<GoalAnswer>(goal)
+            .and_then(FromBody::check)
+            .is_ok());
+        assert_eq!(
+            problem::<GoalAnswer>(r#"{"success": true, "goal_analysis": "text"}"#),
+            "goal_analysis: expected an object"
+        );
+        let deleted = r#"{"success": true, "message": "Project p deleted"}"#;
+        assert!(from_text::<Deleted>(deleted)
+            .and_then(FromBody::check)
+            .is_ok());
+        assert!(from_text::<Deleted>("{}").and_then(FromBody::check).is_ok());
+        assert_eq!(
+            problem::<Deleted>(r#"{"success": false}"#),
+            "success: expected true"
+        );
+    }
+}
