@@ -1,21 +1,60 @@
-//! Validation of the `POST /api/deep-work/start` body, reported the way FastAPI
-//! (pydantic v2) reports it: every problem at once, in a 422 `detail` array.
+//! Validation of request bodies (`start`, `parse-goal`) and of the project list's
+//! query, reported the way FastAPI (pydantic v2) reports it: every problem at once,
+//! in a 422 `detail` array.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use crate::config::Flavor;
 use crate::error::{ApiError, FieldError};
 
 #[derive(Debug, PartialEq, Eq)]
 pub struct StartRequest {
     pub description: String,
     pub research_depth: String,
+    pub goal_analysis: Option<Value>,
 }
+
+/// The project list's query.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ListQuery {
+    pub status: Option<String>,
+    pub limit: usize,
+}
+
+const DEFAULT_LIMIT: usize = 100;
 
 const DEPTHS: [&str; 5] = ["auto", "none", "quick", "standard", "deep"];
 const MIN_DESCRIPTION: usize = 10;
 const MAX_DESCRIPTION: usize = 5000;
 
 pub fn start_request(body: &[u8]) -> Result<StartRequest, ApiError> {
+    let fields = object(body)?;
+    match (
+        description(fields.get("description")),
+        research_depth(fields.get("research_depth")),
+        goal_analysis(fields.get("goal_analysis")),
+    ) {
+        (Ok(description), Ok(research_depth), Ok(goal_analysis)) => Ok(StartRequest {
+            description,
+            research_depth,
+            goal_analysis,
+        }),
+        (description, depth, goal) => Err(ApiError::validation(
+            [description.err(), depth.err(), goal.err()]
+                .into_iter()
+                .flatten()
+                .collect(),
+        )),
+    }
+}
+
+/// The description of a `parse-goal` body.
+pub fn parse_goal_request(body: &[u8]) -> Result<String, ApiError> {
+    description(object(body)?.get("description")).map_err(|error| ApiError::validation(vec![error]))
+}
+
+/// The body as a JSON object, or the 422 FastAPI gives for anything else.
+fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     let body_error =
         |msg: &str, kind: &str| ApiError::validation(vec![FieldError::new(&["body"], msg, kind)]);
     if body.is_empty() {
@@ -23,22 +62,11 @@ pub fn start_request(body: &[u8]) -> Result<StartRequest, ApiError> {
     }
     let value: Value = serde_json::from_slice(body)
         .map_err(|_| body_error("JSON decode error", "json_invalid"))?;
-    let Value::Object(fields) = value else {
-        return Err(body_error(
+    match value {
+        Value::Object(fields) => Ok(fields),
+        _ => Err(body_error(
             "Input should be a valid dictionary or object to extract fields from",
             "model_attributes_type",
-        ));
-    };
-    match (
-        description(fields.get("description")),
-        research_depth(fields.get("research_depth")),
-    ) {
-        (Ok(description), Ok(research_depth)) => Ok(StartRequest {
-            description,
-            research_depth,
-        }),
-        (description, depth) => Err(ApiError::validation(
-            description.err().into_iter().chain(depth.err()).collect(),
         )),
     }
 }
@@ -81,6 +109,58 @@ fn research_depth(value: Option<&Value>) -> Result<String, FieldError> {
     }
 }
 
+/// Optional; any JSON object (or null) the client got from `parse-goal` or made itself.
+fn goal_analysis(value: Option<&Value>) -> Result<Option<Value>, FieldError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(object @ Value::Object(_)) => Ok(Some(object.clone())),
+        Some(_) => Err(FieldError::new(
+            &["body", "goal_analysis"],
+            "Input should be a valid dictionary",
+            "dict_type",
+        )),
+    }
+}
+
+/// `status` and `limit` of `GET /api/mission-control/projects`. A limit that is
+/// not an integer is a 422 in both flavors; one below 1 is a 422 in the documented
+/// flavor and lists nothing in the lenient one. The status is matched as given,
+/// except that the documented flavor rejects one no project can have.
+pub fn list_query(
+    flavor: Flavor,
+    status: Option<&str>,
+    limit: Option<&str>,
+    statuses: &[&str],
+) -> Result<ListQuery, ApiError> {
+    let limit_error = |msg: &str, kind: &str| FieldError::new(&["query", "limit"], msg, kind);
+    let limit = match limit.map(|text| text.trim().parse::<i64>()) {
+        None => Ok(DEFAULT_LIMIT),
+        Some(Err(_)) => Err(limit_error(
+            "Input should be a valid integer, unable to parse string as an integer",
+            "int_parsing",
+        )),
+        Some(Ok(n)) if n < 1 && flavor == Flavor::Documented => Err(limit_error(
+            "Input should be greater than or equal to 1",
+            "greater_than_equal",
+        )),
+        Some(Ok(n)) => Ok(usize::try_from(n).unwrap_or(0)),
+    };
+    let status = match status {
+        Some(s) if flavor == Flavor::Documented && !statuses.contains(&s) => Err(FieldError::new(
+            &["query", "status"],
+            format!("Input should be {}", statuses.join(", ")),
+            "enum",
+        )),
+        other => Ok(other.map(str::to_owned)),
+    };
+    match (status, limit) {
+        (Ok(status), Ok(limit)) => Ok(ListQuery { status, limit }),
+        (status, limit) => Err(ApiError::validation(
+            status.err().into_iter().chain(limit.err()).collect(),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +184,47 @@ mod tests {
         let deep =
             start_request(br#"{"description": "Build a recipe API", "research_depth": "deep"}"#);
         assert_eq!(deep.unwrap().research_depth, "deep");
+    }
+
+    #[test]
+    fn start_takes_an_optional_goal_analysis_object() {
+        let body = br#"{"description": "Build a recipe API", "goal_analysis": {"goal": "x"}}"#;
+        let request = start_request(body).unwrap();
+        assert_eq!(
+            request.goal_analysis,
+            Some(serde_json::json!({"goal": "x"}))
+        );
+        let bad = br#"{"description": "Build a recipe API", "goal_analysis": [1]}"#;
+        assert!(start_request(bad).is_err());
+    }
+
+    #[test]
+    fn parse_goal_wants_a_description_of_ten_to_five_thousand_characters() {
+        assert_eq!(
+            parse_goal_request(br#"{"description": "Build a recipe API"}"#).unwrap(),
+            "Build a recipe API"
+        );
+        for body in [&b"{}"[..], br#"{"description": "short"}"#, b"[]", b""] {
+            assert!(parse_goal_request(body).is_err());
+        }
+    }
+
+    #[test]
+    fn list_limits_default_to_a_hundred_and_must_be_integers() {
+        let statuses = ["draft", "paused"];
+        let query = |flavor, status, limit| list_query(flavor, status, limit, &statuses);
+        for flavor in [Flavor::Lenient, Flavor::Documented] {
+            assert_eq!(query(flavor, None, None).unwrap().limit, 100);
+            assert_eq!(query(flavor, None, Some("7")).unwrap().limit, 7);
+            assert!(query(flavor, None, Some("ten")).is_err());
+            assert!(query(flavor, None, Some("1.5")).is_err());
+        }
+        assert_eq!(query(Flavor::Lenient, None, Some("-3")).unwrap().limit, 0);
+        assert!(query(Flavor::Documented, None, Some("0")).is_err());
+        let odd = query(Flavor::Lenient, Some("odd"), None).unwrap();
+        assert_eq!(odd.status.as_deref(), Some("odd"));
+        assert!(query(Flavor::Documented, Some("odd"), None).is_err());
+        assert!(query(Flavor::Documented, Some("paused"), None).is_ok());
     }
 
     #[test]

@@ -95,7 +95,7 @@ async fn preflight_from_an_allowed_origin_echoes_it() {
         );
         assert_eq!(
             reply.header("access-control-allow-methods"),
-            Some("GET, POST, OPTIONS")
+            Some("DELETE, GET, OPTIONS, POST")
         );
         assert_eq!(reply.header("access-control-max-age"), Some("600"));
     }
