@@ -96,6 +96,16 @@ fn description(value: Option<&Value>) -> Result<String, FieldError> {
     Ok(text.clone())
 }
 
+/// Pydantic's list of allowed values: `'a', 'b' or 'c'`.
+fn one_of(values: &[&str]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// Optional; the server decides (`auto`) when it is left out.
 fn research_depth(value: Option<&Value>) -> Result<String, FieldError> {
     match value {
@@ -103,7 +113,7 @@ fn research_depth(value: Option<&Value>) -> Result<String, FieldError> {
         Some(Value::String(depth)) if DEPTHS.contains(&depth.as_str()) => Ok(depth.clone()),
         Some(_) => Err(FieldError::new(
             &["body", "research_depth"],
-            "Input should be 'auto', 'none', 'quick', 'standard' or 'deep'",
+            format!("Input should be {}", one_of(&DEPTHS)),
             "literal_error",
         )),
     }
@@ -148,7 +158,7 @@ pub fn list_query(
     let status = match status {
         Some(s) if flavor == Flavor::Documented && !statuses.contains(&s) => Err(FieldError::new(
             &["query", "status"],
-            format!("Input should be {}", statuses.join(", ")),
+            format!("Input should be {}", one_of(statuses)),
             "enum",
         )),
         other => Ok(other.map(str::to_owned)),
