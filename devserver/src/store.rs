@@ -333,7 +333,9 @@ impl State {
     /// is not found, a task of another project does not belong.
     fn check_task(&self, id: &str, task_id: &str) -> Result<(), StoreError> {
         let owner = self
-            .live()
+            .projects
+            .values()
+            .filter(|entry| !entry.deleted)
             .find(|entry| entry.tasks.iter().any(|t| t.id == task_id))
             .ok_or(StoreError::TaskNotFound)?;
         if owner.project.id != id {
