@@ -337,16 +337,16 @@ fn with_wrong_status(route: Route, mut body: Value) -> Value {
         Route::Server(ServerRoute::Start) => ProjectStatus::Draft,
         _ => ProjectStatus::Executing,
     };
-    let status = |value: &mut Value, to: &str| {
-        if let Some(fields) = value.as_object_mut() {
+    let status = |value: Option<&mut Value>, to: &str| {
+        if let Some(fields) = value.and_then(Value::as_object_mut) {
             fields.insert("status".to_owned(), Value::from(to));
         }
     };
-    status(&mut body["project"], project_status.as_str());
-    status(&mut body["task"], TaskStatus::InProgress.as_str());
+    status(body.get_mut("project"), project_status.as_str());
+    status(body.get_mut("task"), TaskStatus::InProgress.as_str());
     if let Some(projects) = body.get_mut("projects").and_then(Value::as_array_mut) {
         for project in projects {
-            status(project, project_status.as_str());
+            status(Some(project), project_status.as_str());
         }
     }
     body

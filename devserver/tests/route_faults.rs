@@ -229,6 +229,17 @@ async fn fault_bodies_fit_their_route() {
         body["task"]["retry_count"], 2,
         "committed, so the retry shows"
     );
+    assert_eq!(
+        keys(&body),
+        ["success", "task", "progress"],
+        "no fields added"
+    );
+    let delete = target(&server, "delete", json!({"fault": "wrong_status"})).await;
+    assert_eq!(
+        delete.send(&server).await.json(),
+        json!({"success": true, "message": format!("Project {} deleted", delete.id)}),
+        "nothing to make wrong"
+    );
     let approve = target(&server, "approve", json!({"fault": "wrong_status"})).await;
     let body = approve.send(&server).await.json();
     assert_eq!(body["project"]["status"], "awaiting_approval");
