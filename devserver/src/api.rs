@@ -16,7 +16,6 @@ use crate::config::Flavor;
 use crate::conn::Connection;
 use crate::error::{ApiError, ApiPath, ApiQuery};
 use crate::faults::{self, Exchange, Faulted};
-use crate::model::ProjectStatus;
 use crate::route::{ProjectRoute, Route, ServerRoute};
 use crate::store::{Change, Ran, StoreError, TaskChange};
 use crate::validate;
@@ -211,12 +210,10 @@ async fn list_projects(
     exchange: Exchange,
     ApiQuery(query): ApiQuery<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let statuses = ProjectStatus::ALL.map(ProjectStatus::as_str);
     let query = validate::list_query(
         state.config.flavor,
         query.get("status").map(String::as_str),
         query.get("limit").map(String::as_str),
-        &statuses,
     )?;
     let ran = state
         .store

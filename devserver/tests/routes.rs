@@ -142,31 +142,36 @@ async fn the_list_is_newest_first_and_counts_before_the_limit() {
 }
 
 #[tokio::test]
-async fn the_flavors_differ_on_odd_list_queries() {
+async fn odd_list_queries() {
+    for flavor in FLAVORS {
+        let server = TestServer::start(common::config(flavor)).await;
+        let unknown = list(&server, "?status=exploded").await;
+        assert_eq!(
+            (unknown["count"].clone(), unknown["projects"].clone()),
+            (json!(0), json!([])),
+            "{flavor:?}: a status no project has matches nothing"
+        );
+    }
     let lenient = TestServer::lenient().await;
     let none = list(&lenient, "?limit=0").await;
     assert_eq!(
         (none["count"].clone(), none["projects"].clone()),
         (json!(9), json!([]))
     );
-    let unknown = list(&lenient, "?status=exploded").await;
-    assert_eq!(
-        (unknown["count"].clone(), unknown["projects"].clone()),
-        (json!(0), json!([]))
-    );
 
     let documented = TestServer::documented().await;
-    for (query, loc) in [
-        ("?limit=0", "limit"),
-        ("?limit=-1", "limit"),
-        ("?status=exploded", "status"),
-    ] {
+    for query in ["?limit=0", "?limit=-1"] {
         let reply = documented
             .get(&format!("/api/mission-control/projects{query}"))
             .send()
             .await;
         assert_eq!(reply.status, 422, "{query}");
-        assert_eq!(reply.detail()[0]["loc"], json!(["query", loc]), "{query}");
+        assert_eq!(
+            reply.detail()[0]["loc"],
+            json!(["query", "limit"]),
+            "{query}"
+        );
+        assert_eq!(reply.detail()[0]["type"], "greater_than_equal");
     }
 }
 
