@@ -20,18 +20,30 @@ pub struct Config {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Flavor {
-    /// What the API page says: unknown project 404, cancel of a finished project 400.
+    /// What the API page says, or what a clean server would do: cancel of an unknown
+    /// project 404, cancel of a finished project 400, a wrong project status 400.
     Documented,
-    /// What the real server was seen doing: unknown project 400, cancel of a
-    /// finished project 200 with the project unchanged.
+    /// What the real server was seen doing: cancel of an unknown project 400, cancel
+    /// of a finished project 200 with the project unchanged, a wrong project status
+    /// for approve, pause or resume 404.
     Lenient,
 }
 
 impl Flavor {
+    /// What cancel answers for an unknown project.
     pub fn project_not_found_status(self) -> StatusCode {
         match self {
             Flavor::Documented => StatusCode::NOT_FOUND,
             Flavor::Lenient => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// What a project transition answers when the project's status does not allow it
+    /// (the real server turns that ValueError into a 404).
+    pub fn project_state_status(self) -> StatusCode {
+        match self {
+            Flavor::Documented => StatusCode::BAD_REQUEST,
+            Flavor::Lenient => StatusCode::NOT_FOUND,
         }
     }
 }

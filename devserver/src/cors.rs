@@ -38,7 +38,7 @@ pub async fn cors(State(flavor): State<Flavor>, request: Request, next: Next) ->
         );
         headers.insert(
             ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, POST, OPTIONS"),
+            HeaderValue::from_static("DELETE, GET, OPTIONS, POST"),
         );
         headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
         return response;

@@ -8,15 +8,17 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, MethodRouter};
+use axum::routing::{get, post, MethodRouter};
 use axum::Json;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{not_found, ApiError, ApiPath};
-use crate::faults::Fault;
+use crate::faults::{ArmedFault, Fault};
 use crate::model::ProjectStatus;
+use crate::route::{self, ProjectRoute, ServerRoute};
 use crate::shape::Shape;
-use crate::store::{ArmedFault, CountedCall, ProjectStats, ProjectSummary, ServerStats};
+use crate::store::{ProjectStats, ProjectSummary, ServerStats, Spec, TaskSummary};
 use crate::AppState;
 
 pub fn routes(faults_enabled: bool) -> Vec<(&'static str, MethodRouter<AppState>)> {
@@ -29,6 +31,7 @@ pub fn routes(faults_enabled: bool) -> Vec<(&'static str, MethodRouter<AppState>
         ("/__dev/projects", listing.post(create_project)),
         ("/__dev/projects/{id}/stats", get(project_stats)),
         ("/__dev/stats", get(server_stats)),
+        ("/__dev/faults", post(arm_server_fault)),
     ]
 }
 
@@ -40,7 +43,10 @@ struct NewProject {
     shape: Shape,
     #[serde(default)]
     fault: Option<Fault>,
-    /// How many cancel requests get the fault; null or absent means all of them.
+    /// The route the fault waits on.
+    #[serde(default = "cancel_route")]
+    fault_on: ProjectRoute,
+    /// How many requests get the fault; null or absent means all of them.
     #[serde(default)]
     fault_times: Option<u32>,
     #[serde(default)]
@@ -50,14 +56,39 @@ struct NewProject {
     count: Option<u32>,
 }
 
+/// Faults waited on cancel alone before `fault_on` came; they still do by default.
+fn cancel_route() -> ProjectRoute {
+    ProjectRoute::Cancel
+}
+
+/// `POST /__dev/faults`: a fault on a route of no project. A null `fault` disarms it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewServerFault {
+    route: ServerRoute,
+    fault: Option<Fault>,
+    #[serde(default)]
+    fault_times: Option<u32>,
+    #[serde(default)]
+    fault_commits: bool,
+}
+
 /// Enough for load tests, few enough to build in one request.
 const MAX_COUNT: u32 = 5000;
 
-/// `id` is the first of `ids`; callers that make one project read only `id`.
+/// `id` is the first of `ids`; callers that make one project read only `id`, and
+/// `tasks` are the first project's.
 #[derive(Serialize)]
 struct Created {
     id: String,
     ids: Vec<String>,
+    tasks: Vec<TaskSummary>,
+}
+
+#[derive(Serialize)]
+struct ArmedServerFault {
+    route: ServerRoute,
+    armed: bool,
 }
 
 #[derive(Serialize)]
@@ -71,32 +102,73 @@ async fn list_projects(State(state): State<AppState>) -> Json<Listing> {
     })
 }
 
-async fn create_project(
-    State(state): State<AppState>,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let invalid = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
-    let new: NewProject = serde_json::from_slice(&body?).map_err(|e| invalid(e.to_string()))?;
-    if new.fault_times == Some(0) {
+fn invalid(message: String) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+}
+
+/// A dev-control body, its problems told in a string `detail`.
+fn parse<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
+    serde_json::from_slice(&body?).map_err(|e| invalid(e.to_string()))
+}
+
+/// The fault a body arms, checked the same way for both dev routes that arm one.
+fn armed(
+    fault: Option<Fault>,
+    times: Option<u32>,
+    commits: bool,
+) -> Result<Option<ArmedFault>, ApiError> {
+    if times == Some(0) {
         return Err(invalid(
             "fault_times must be at least 1 (or null for every request)".into(),
         ));
     }
+    Ok(fault.map(|fault| ArmedFault {
+        fault,
+        times,
+        commits,
+    }))
+}
+
+async fn create_project(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let new: NewProject = parse(body)?;
+    let fault = armed(new.fault, new.fault_times, new.fault_commits)?;
     let count = new.count.unwrap_or(1);
     if !(1..=MAX_COUNT).contains(&count) {
         return Err(invalid(format!("count must be between 1 and {MAX_COUNT}")));
     }
-    let fault = new.fault.map(|fault| ArmedFault {
-        fault,
-        times: new.fault_times,
-        commits: new.fault_commits,
-    });
+    let spec = Spec {
+        shape: new.shape,
+        fault: fault.map(|armed| (new.fault_on, armed)),
+        goal_analysis: None,
+    };
     let ids: Vec<String> = (0..count)
-        .map(|_| state.store.create(new.status, new.shape, fault))
+        .map(|_| state.store.create(new.status, spec.clone()))
         .collect();
     // There is at least one: count was checked above.
     let id = ids[0].clone();
-    Ok((StatusCode::CREATED, Json(Created { id, ids })).into_response())
+    let tasks = state
+        .store
+        .summary(&id)
+        .map(|summary| summary.tasks)
+        .unwrap_or_default();
+    Ok((StatusCode::CREATED, Json(Created { id, ids, tasks })).into_response())
+}
+
+async fn arm_server_fault(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let new: NewServerFault = parse(body)?;
+    let fault = armed(new.fault, new.fault_times, new.fault_commits)?;
+    state.store.arm_server_fault(new.route, fault);
+    let answer = ArmedServerFault {
+        route: new.route,
+        armed: fault.is_some(),
+    };
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 async fn project_stats(
@@ -126,19 +198,7 @@ pub async fn count_requests(
     if request.method() != Method::OPTIONS && path.starts_with("/api/") {
         state
             .store
-            .record_api_request(counted_call(request.method(), path));
+            .record_api_request(route::call_of(request.method(), path));
     }
     next.run(request).await
-}
-
-/// `POST .../projects/{id}/cancel` and `GET .../projects/{id}/plan` are counted per project.
-fn counted_call<'a>(method: &Method, path: &'a str) -> Option<(&'a str, CountedCall)> {
-    let (id, action) = path
-        .strip_prefix("/api/deep-work/projects/")?
-        .split_once('/')?;
-    match (method, action) {
-        (&Method::POST, "cancel") => Some((id, CountedCall::Cancel)),
-        (&Method::GET, "plan") => Some((id, CountedCall::Plan)),
-        _ => None,
-    }
 }

@@ -3,7 +3,7 @@
 
 use std::any::Any;
 
-use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::FromRequestParts;
 use axum::http::header::{InvalidHeaderValue, RETRY_AFTER};
 use axum::http::{HeaderValue, StatusCode};
@@ -99,6 +99,12 @@ impl From<PathRejection> for ApiError {
     }
 }
 
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, rejection.body_text())
+    }
+}
+
 impl From<BytesRejection> for ApiError {
     fn from(rejection: BytesRejection) -> Self {
         Self::new(rejection.status(), rejection.body_text())
@@ -109,6 +115,11 @@ impl From<BytesRejection> for ApiError {
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct ApiPath<T>(pub T);
+
+/// `axum::extract::Query`, with the same JSON `detail` for a query it cannot read.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
 
 pub async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "Not Found")

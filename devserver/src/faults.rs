@@ -1,6 +1,7 @@
 //! Broken or unwelcome answers that a real server or a proxy in front of it can
-//! give, armed on a project's cancel requests through `POST /__dev/projects`. A
-//! client must survive each of them without crashing, hanging or leaking its token.
+//! give, armed on one route of a project through `POST /__dev/projects` or on a
+//! route of no project through `POST /__dev/faults`. A client must survive each of
+//! them without crashing, hanging or leaking its token.
 
 use std::io;
 use std::net::SocketAddr;
@@ -12,14 +13,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use futures_util::stream::{self, StreamExt};
 use serde::Deserialize;
+use serde_json::{Map, Value};
 use time::{Duration, OffsetDateTime};
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::bearer_token;
 use crate::conn::Connection;
 use crate::error::{ApiError, FieldError};
-use crate::model::ProjectStatus;
-use crate::shape::{ProjectAnswer, ProjectView};
+use crate::model::{ProjectStatus, TaskStatus};
+use crate::route::{ProjectRoute, Route, ServerRoute};
 use crate::timestamp::http_date;
 
 /// A fault as named in requests: `"server_500"`, `"reset"`, … Which of the two
@@ -86,13 +88,13 @@ pub enum SpecialFault {
     Empty502,
     /// 200 JSON whose body stops in the middle.
     TruncatedJson,
-    /// 200 JSON whose project has the wrong types.
+    /// 200 JSON whose fields have the wrong types.
     WrongShape,
     /// 200 with `"success": false`.
     SuccessFalse,
-    /// 200 success whose project is still `executing`.
+    /// 200 success whose project or task shows a status the route does not leave.
     WrongStatus,
-    /// 422 validation error about the path.
+    /// 422 validation error about the path, body or query.
     #[serde(rename = "validation_422")]
     Validation422,
     /// 401 that quotes the request's bearer token back, as a careless server might;
@@ -112,10 +114,47 @@ pub enum SpecialFault {
     RedirectCrossOrigin,
 }
 
-/// What a fault answer may need to know about the request it answers.
-pub struct FaultedRequest {
-    /// The project as it stands after the request.
-    pub project: ProjectView,
+/// A fault waiting for the requests of one route.
+#[derive(Clone, Copy, Debug)]
+pub struct ArmedFault {
+    pub fault: Fault,
+    /// How many more requests get the fault; `None` means all of them.
+    pub times: Option<u32>,
+    /// Carry the request out before answering with the fault (an answer lost on the way).
+    pub commits: bool,
+}
+
+/// An armed fault and how many requests met it, for `flaky`'s alternation.
+#[derive(Clone, Copy, Debug)]
+pub struct Trap {
+    armed: ArmedFault,
+    met: u64,
+}
+
+impl Trap {
+    pub fn new(armed: ArmedFault) -> Self {
+        Self { armed, met: 0 }
+    }
+
+    /// Meets one request: the fault, if it answers this one. Uses up one of
+    /// `times` only when it does.
+    pub fn spring(&mut self) -> Option<ArmedFault> {
+        if self.armed.times == Some(0) {
+            return None;
+        }
+        self.met += 1;
+        if self.armed.fault.lets_through(self.met) {
+            return None;
+        }
+        if let Some(times) = &mut self.armed.times {
+            *times -= 1;
+        }
+        Some(self.armed)
+    }
+}
+
+/// The request a fault answers, as far as an answer may need to know it.
+pub struct Exchange {
     pub connection: Connection,
     pub uri: Uri,
     pub headers: HeaderMap,
@@ -124,21 +163,28 @@ pub struct FaultedRequest {
     pub shutdown: CancellationToken,
 }
 
+/// What a fault answers: the route it fired on, the body its success answer would
+/// have (the state as it stands after the request), and the request.
+pub struct Faulted {
+    pub route: Route,
+    pub body: Value,
+    pub exchange: Exchange,
+}
+
 const HTML_500: &str = "<html><body><h1>Internal Server Error</h1></body></html>";
-const WRONG_SHAPE: &str = r#"{"success": true, "project": {"id": 42, "status": ["cancelled"]}}"#;
 
 impl Fault {
-    /// Whether the `nth` cancel request (counting from 1) that meets this fault
-    /// is let through to be answered normally: `flaky` lets the even ones through.
+    /// Whether the `nth` request (counting from 1) that meets this fault is let
+    /// through to be answered normally: `flaky` lets the even ones through.
     pub fn lets_through(self, nth: u64) -> bool {
         self == Fault::Special(SpecialFault::Flaky) && nth.is_multiple_of(2)
     }
 }
 
-pub async fn answer(fault: Fault, request: FaultedRequest) -> Result<Response, ApiError> {
+pub async fn answer(fault: Fault, faulted: Faulted) -> Result<Response, ApiError> {
     match fault {
         Fault::Error(error) => error.answer(),
-        Fault::Special(special) => special.answer(request).await,
+        Fault::Special(special) => special.answer(faulted).await,
     }
 }
 
@@ -194,7 +240,12 @@ impl ErrorFault {
 }
 
 impl SpecialFault {
-    async fn answer(self, request: FaultedRequest) -> Result<Response, ApiError> {
+    async fn answer(self, faulted: Faulted) -> Result<Response, ApiError> {
+        let Faulted {
+            route,
+            body,
+            exchange: request,
+        } = faulted;
         let response = match self {
             Self::Html500 => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -204,30 +255,16 @@ impl SpecialFault {
                 .into_response(),
             Self::Empty502 => StatusCode::BAD_GATEWAY.into_response(),
             Self::TruncatedJson => {
-                let body = success_body(request.project)?;
+                let body = serde_json::to_vec(&body)?;
                 json_body(body[..body.len() / 2].to_vec())
             }
-            Self::WrongShape => json_body(WRONG_SHAPE),
-            Self::SuccessFalse => Json(ProjectAnswer {
-                success: false,
-                project: request.project,
-            })
-            .into_response(),
-            Self::WrongStatus => {
-                let mut project = request.project;
-                project.project.status = ProjectStatus::Executing;
-                Json(ProjectAnswer {
-                    success: true,
-                    project,
-                })
-                .into_response()
+            Self::WrongShape => json_body(wrong_shape(route)),
+            Self::SuccessFalse => Json(with_success_false(body)).into_response(),
+            Self::WrongStatus => Json(with_wrong_status(route, body)).into_response(),
+            Self::Validation422 => {
+                let (loc, msg, kind) = invalid_input(route);
+                ApiError::validation(vec![FieldError::new(loc, msg, kind)]).into_response()
             }
-            Self::Validation422 => ApiError::validation(vec![FieldError::new(
-                &["path", "project_id"],
-                "value is not a valid uuid",
-                "type_error.uuid",
-            )])
-            .into_response(),
             Self::EchoToken401 => {
                 // Only requests with the right token get this far, so there is one.
                 let token = bearer_token(&request.headers).unwrap_or_default();
@@ -240,7 +277,7 @@ impl SpecialFault {
                 reset(&request.connection)
             }
             Self::StallBody => {
-                let body = success_body(request.project)?;
+                let body = serde_json::to_vec(&body)?;
                 let first_half = Bytes::copy_from_slice(&body[..body.len() / 2]);
                 let shutdown = request.shutdown;
                 // A body error makes hyper abort the connection instead of ending the body.
@@ -260,11 +297,83 @@ impl SpecialFault {
     }
 }
 
-fn success_body(project: ProjectView) -> Result<Vec<u8>, ApiError> {
-    Ok(serde_json::to_vec(&ProjectAnswer {
-        success: true,
-        project,
-    })?)
+/// A body of the route's fields with the wrong types.
+fn wrong_shape(route: Route) -> &'static str {
+    use ProjectRoute::*;
+    match route {
+        Route::Project(Cancel | Approve | Pause | Resume) | Route::Server(ServerRoute::Start) => {
+            r#"{"success": true, "project": {"id": 42, "status": ["cancelled"]}}"#
+        }
+        Route::Project(Skip | Retry) => {
+            r#"{"success": true, "task": {"id": 42, "status": ["skipped"]}, "progress": "half"}"#
+        }
+        Route::Project(Plan | Get) => {
+            r#"{"project": {"id": 42, "status": ["cancelled"]}, "tasks": {"id": 42}, "progress": null}"#
+        }
+        Route::Project(Delete) => r#"{"success": "yes", "message": 42}"#,
+        Route::Server(ServerRoute::ParseGoal) => r#"{"success": true, "goal_analysis": [42]}"#,
+        Route::Server(ServerRoute::List) => r#"{"projects": {"id": 42}, "count": "1"}"#,
+    }
+}
+
+/// The success body with `"success": false` first, in place of any `success` it had.
+fn with_success_false(body: Value) -> Value {
+    let mut answer = Map::new();
+    answer.insert("success".to_owned(), Value::Bool(false));
+    if let Value::Object(fields) = body {
+        answer.extend(fields.into_iter().filter(|(name, _)| name != "success"));
+    }
+    Value::Object(answer)
+}
+
+/// The success body whose projects show the status the route moves away from (or
+/// `executing` where it moves none), and whose task shows `in_progress`, which
+/// neither skip nor retry leave. Bodies without a status (delete, parse-goal) stay
+/// as they are.
+fn with_wrong_status(route: Route, mut body: Value) -> Value {
+    let project_status = match route {
+        Route::Project(ProjectRoute::Approve) => ProjectStatus::AwaitingApproval,
+        Route::Project(ProjectRoute::Resume) => ProjectStatus::Paused,
+        Route::Server(ServerRoute::Start) => ProjectStatus::Draft,
+        _ => ProjectStatus::Executing,
+    };
+    let status = |value: Option<&mut Value>, to: &str| {
+        if let Some(fields) = value.and_then(Value::as_object_mut) {
+            fields.insert("status".to_owned(), Value::from(to));
+        }
+    };
+    status(body.get_mut("project"), project_status.as_str());
+    status(body.get_mut("task"), TaskStatus::InProgress.as_str());
+    if let Some(projects) = body.get_mut("projects").and_then(Value::as_array_mut) {
+        for project in projects {
+            status(Some(project), project_status.as_str());
+        }
+    }
+    body
+}
+
+/// Where a 422 points for each route: `loc`, `msg`, `type`.
+fn invalid_input(route: Route) -> (&'static [&'static str], &'static str, &'static str) {
+    match route {
+        Route::Project(ProjectRoute::Skip | ProjectRoute::Retry) => (
+            &["path", "task_id"],
+            "value is not a valid uuid",
+            "type_error.uuid",
+        ),
+        Route::Project(_) => (
+            &["path", "project_id"],
+            "value is not a valid uuid",
+            "type_error.uuid",
+        ),
+        Route::Server(ServerRoute::Start | ServerRoute::ParseGoal) => {
+            (&["body", "description"], "Field required", "missing")
+        }
+        Route::Server(ServerRoute::List) => (
+            &["query", "limit"],
+            "Input should be a valid integer, unable to parse string as an integer",
+            "int_parsing",
+        ),
+    }
 }
 
 fn json_body(body: impl Into<Body>) -> Response {
@@ -278,7 +387,7 @@ fn reset(connection: &Connection) -> Response {
 }
 
 /// The same path and query on the other loopback name: `127.0.0.1` <-> `localhost`.
-fn cross_origin_url(request: &FaultedRequest) -> String {
+fn cross_origin_url(request: &Exchange) -> String {
     let host_name = request
         .headers
         .get(HOST)

@@ -5,6 +5,7 @@
 mod api;
 mod app;
 mod auth;
+mod body;
 mod config;
 mod conn;
 mod cors;
@@ -13,6 +14,8 @@ mod error;
 mod faults;
 mod model;
 mod ratelimit;
+mod route;
+mod seed;
 mod server;
 mod shape;
 mod statics;

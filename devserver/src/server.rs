@@ -12,8 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{Config, Flavor};
 use crate::conn::{Connection, ResettableListener};
 use crate::model::ProjectStatus;
-use crate::shape::Shape;
-use crate::store::Store;
+use crate::store::{Spec, Store};
 use crate::{app, AppState};
 
 pub struct Server {
@@ -38,7 +37,7 @@ impl Server {
         let store = Store::default();
         let seeded = ProjectStatus::ALL
             .into_iter()
-            .map(|status| (status, store.create(status, Shape::Full, None)))
+            .map(|status| (status, store.create(status, Spec::default())))
             .collect();
         let state = AppState {
             config: Arc::new(config),

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::model::{Project, ProjectStatus};
+use crate::model::{Project, ProjectStatus, Task, TaskStatus};
 use crate::timestamp::Timestamp;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -26,12 +26,48 @@ pub struct ProjectView {
     pub shape: Shape,
 }
 
-/// The answer of start, cancel, approve, pause and resume, written in its project's
-/// shape. Here, beside the shape, so that the routes and the faults both use it.
-#[derive(Debug, Serialize)]
-pub struct ProjectAnswer {
-    pub success: bool,
-    pub project: ProjectView,
+/// A project as plan, get and the list write it: with the folder its files go to
+/// and how many there are (one per done task), unless the shape is minimal.
+#[derive(Clone, Debug)]
+pub struct WorkspaceView {
+    pub view: ProjectView,
+    pub folder_path: String,
+    pub file_count: usize,
+}
+
+impl ProjectView {
+    pub fn with_workspace(self, tasks: &[Task]) -> WorkspaceView {
+        WorkspaceView {
+            folder_path: format!("/workspace/deep-work/{}", self.project.id),
+            file_count: tasks
+                .iter()
+                .filter(|t| t.status == TaskStatus::Done)
+                .count(),
+            view: self,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct WithWorkspace<'a> {
+    #[serde(flatten)]
+    view: &'a ProjectView,
+    folder_path: &'a str,
+    file_count: usize,
+}
+
+impl Serialize for WorkspaceView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.view.shape {
+            Shape::Minimal => self.view.serialize(serializer),
+            Shape::Full | Shape::ExtraFields => WithWorkspace {
+                view: &self.view,
+                folder_path: &self.folder_path,
+                file_count: self.file_count,
+            }
+            .serialize(serializer),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -84,13 +120,32 @@ impl Serialize for ProjectView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::sample_project;
+    use crate::seed::sample_project;
     use serde_json::{json, Value};
 
     fn keys(shape: Shape) -> (Vec<String>, Value) {
         let (project, _) = sample_project(ProjectStatus::Completed, Timestamp::now());
         let value = serde_json::to_value(ProjectView { project, shape }).unwrap();
         (value.as_object().unwrap().keys().cloned().collect(), value)
+    }
+
+    fn workspace_keys(shape: Shape) -> (Vec<String>, Value) {
+        let (project, tasks) = sample_project(ProjectStatus::Completed, Timestamp::now());
+        let view = ProjectView { project, shape }.with_workspace(&tasks);
+        let value = serde_json::to_value(view).unwrap();
+        (value.as_object().unwrap().keys().cloned().collect(), value)
+    }
+
+    #[test]
+    fn the_workspace_fields_follow_the_shape() {
+        let (full, value) = workspace_keys(Shape::Full);
+        assert_eq!(full[15..], ["folder_path", "file_count"]);
+        assert_eq!(value["file_count"], 5);
+        let id = value["id"].as_str().unwrap();
+        assert_eq!(value["folder_path"], format!("/workspace/deep-work/{id}"));
+        let (extra, _) = workspace_keys(Shape::ExtraFields);
+        assert_eq!(extra.len(), 19);
+        assert_eq!(workspace_keys(Shape::Minimal).0, keys(Shape::Minimal).0);
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! All server state, behind one mutex, and the status transitions on it.
+//! All server state, behind one mutex, and the transitions on it.
 //!
 //! Every public method takes the lock once, does its work without awaiting, and
 //! returns copies, so concurrent requests see each transition happen exactly once.
+//! A request to a route that has an armed fault meets the fault in the same lock.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -10,14 +11,19 @@ use std::time::Instant;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::faults::Fault;
-use crate::model::{self, Progress, Project, ProjectStatus, Task, TaskStatus};
+use crate::body::{
+    Deleted, GoalAnswer, PlanAnswer, ProjectAnswer, ProjectDetail, ProjectList, TaskAnswer,
+};
+use crate::faults::{ArmedFault, Fault, Trap};
+use crate::model::{self, Project, ProjectStatus, Task, TaskStatus, TaskType};
+use crate::route::{Call, ProjectRoute, Route, ServerRoute};
+use crate::seed;
 use crate::shape::{ProjectView, Shape};
 use crate::timestamp::Timestamp;
 
 pub struct Store {
     state: Mutex<State>,
-    /// The zero of `cancel_request_ms`: the store is made when the server starts.
+    /// The zero of `request_ms`: the store is made when the server starts.
     started: Instant,
 }
 
@@ -27,6 +33,8 @@ struct State {
     /// How many projects were ever created; gives each its place in listings.
     created: u64,
     api_requests: u64,
+    route_requests: HashMap<Route, u64>,
+    server_faults: HashMap<ServerRoute, Trap>,
 }
 
 struct Entry {
@@ -34,73 +42,98 @@ struct Entry {
     project: Project,
     tasks: Vec<Task>,
     shape: Shape,
-    fault: Option<ArmedFault>,
-    /// How many cancel requests met the armed fault, let through or not.
-    fault_met: u64,
-    stats: ProjectStats,
+    /// What `start` was given, for the plan to show.
+    goal_analysis: Option<Value>,
+    /// The route an armed fault waits on, and the fault.
+    fault: Option<(ProjectRoute, Trap)>,
+    /// A deleted project is unknown to the API, but its counters stay readable.
+    deleted: bool,
+    /// Cancels carried out.
+    transitions: u64,
+    /// When each request to each route arrived, in milliseconds since the server started.
+    request_ms: HashMap<ProjectRoute, Vec<f64>>,
 }
 
-/// A fault waiting on a project's cancel requests.
-#[derive(Clone, Copy, Debug)]
-pub struct ArmedFault {
-    pub fault: Fault,
-    /// How many more cancel requests get the fault; `None` means all of them.
-    pub times: Option<u32>,
-    /// Carry the cancel out before answering with the fault (an answer lost on the way).
-    pub commits: bool,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// `GET /__dev/projects/{id}/stats`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProjectStats {
-    pub cancel_requests: u64,
+    pub cancel_requests: usize,
     /// When each of those requests arrived, in milliseconds since the server
     /// started, so tests can check the delays a client leaves between retries.
     pub cancel_request_ms: Vec<f64>,
-    pub plan_requests: u64,
+    pub plan_requests: usize,
     pub transitions: u64,
+    /// Requests per route, every route named.
+    pub requests: Map<String, Value>,
+    /// Arrival times per route, like `cancel_request_ms`.
+    pub request_ms: Map<String, Value>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// `GET /__dev/stats`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ServerStats {
     pub api_requests: u64,
     pub transitions: u64,
+    /// Requests per route, every route named, whichever project they were for.
+    pub route_requests: Map<String, Value>,
 }
 
+/// A project in the dev listing.
 #[derive(Debug, Serialize)]
 pub struct ProjectSummary {
     pub id: String,
     pub title: String,
     pub status: ProjectStatus,
     pub task_counts: Map<String, Value>,
+    pub tasks: Vec<TaskSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TaskSummary {
+    pub id: String,
+    pub status: TaskStatus,
+    pub task_type: TaskType,
 }
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum StoreError {
     ProjectNotFound(String),
-    TaskNotFound(String),
-    /// The request is not allowed in the current status; the message says why.
-    WrongStatus(String),
+    TaskNotFound,
+    /// The task exists, in another project.
+    ForeignTask,
+    /// The project's status does not allow the request; the message says why.
+    ProjectState(String),
+    /// The task's status does not allow the request; the message says why.
+    TaskState(String),
 }
 
 impl StoreError {
     pub fn cannot(verb: &str, status: ProjectStatus) -> Self {
-        Self::WrongStatus(format!(
+        Self::ProjectState(format!(
             "Cannot {verb} project with status '{}'",
             status.as_str()
         ))
     }
 }
 
-/// What a cancel request comes to.
+/// What a request comes to: `B` is the body of its success answer.
 #[derive(Debug)]
-pub enum CancelAnswer {
-    /// The project was cancelled by this request.
-    Cancelled(ProjectView),
-    /// The project was already completed or cancelled; nothing changed.
-    AlreadyFinished(ProjectView),
-    /// An armed fault answers instead. The project is as it stands after the
-    /// request: cancelled if the fault commits, untouched if not.
-    Faulted(Fault, ProjectView),
+pub enum Ran<A, B> {
+    /// Carried out; `A` is what the action reports.
+    Done(A, B),
+    /// An armed fault answers instead. The body shows the state after the request:
+    /// changed if the fault commits, untouched if not.
+    Faulted(Fault, B),
+}
+
+impl<B> Ran<(), B> {
+    /// A request that changes nothing, or changes it only when `fault` lets it.
+    fn of(fault: Option<ArmedFault>, body: B) -> Self {
+        match fault {
+            Some(armed) => Self::Faulted(armed.fault, body),
+            None => Self::Done((), body),
+        }
+    }
 }
 
 /// The simple status changes: one status in, one status out.
@@ -112,12 +145,16 @@ pub enum Change {
 }
 
 impl Change {
-    fn verb(self) -> &'static str {
+    pub fn route(self) -> ProjectRoute {
         match self {
-            Self::Approve => "approve",
-            Self::Pause => "pause",
-            Self::Resume => "resume",
+            Self::Approve => ProjectRoute::Approve,
+            Self::Pause => ProjectRoute::Pause,
+            Self::Resume => ProjectRoute::Resume,
         }
+    }
+
+    fn verb(self) -> &'static str {
+        self.route().name()
     }
 
     /// The status it must find and the status it leaves.
@@ -130,11 +167,51 @@ impl Change {
     }
 }
 
-/// Which per-project counter an API request feeds.
+/// The task transitions: skip and retry.
 #[derive(Clone, Copy, Debug)]
-pub enum CountedCall {
-    Cancel,
-    Plan,
+pub enum TaskChange {
+    Skip,
+    Retry,
+}
+
+impl TaskChange {
+    pub fn route(self) -> ProjectRoute {
+        match self {
+            Self::Skip => ProjectRoute::Skip,
+            Self::Retry => ProjectRoute::Retry,
+        }
+    }
+
+    /// Changes `task`, or says why its status does not allow it.
+    fn apply(self, task: &mut Task, now: Timestamp) -> Result<(), StoreError> {
+        let status = task.status.as_str();
+        match self {
+            Self::Skip => {
+                if matches!(
+                    task.status,
+                    TaskStatus::Done | TaskStatus::Skipped | TaskStatus::InProgress
+                ) {
+                    return Err(StoreError::TaskState(format!(
+                        "Cannot skip task with status '{status}'"
+                    )));
+                }
+                task.status = TaskStatus::Skipped;
+                task.completed_at = Some(now);
+            }
+            Self::Retry => {
+                if task.status != TaskStatus::Blocked {
+                    return Err(StoreError::TaskState(format!(
+                        "Can only retry tasks with status 'blocked', got '{status}'"
+                    )));
+                }
+                task.status = TaskStatus::Assigned;
+                task.retry_count += 1;
+                task.error_message = None;
+            }
+        }
+        task.updated_at = now;
+        Ok(())
+    }
 }
 
 impl Entry {
@@ -145,27 +222,26 @@ impl Entry {
         }
     }
 
-    /// Uses up one firing of the armed fault, if any, and if it does not let
-    /// this request through.
-    fn take_fault(&mut self) -> Option<ArmedFault> {
-        let armed = self.fault?;
-        self.fault_met += 1;
-        if armed.fault.lets_through(self.fault_met) {
-            return None;
+    /// The armed fault, if it waits on `route` and answers this request.
+    fn take_fault(&mut self, route: ProjectRoute) -> Option<ArmedFault> {
+        match &mut self.fault {
+            Some((on, trap)) if *on == route => trap.spring(),
+            _ => None,
         }
-        self.fault = match armed.times {
-            None => Some(armed),
-            Some(n) if n > 1 => Some(ArmedFault {
-                times: Some(n - 1),
-                ..armed
-            }),
-            Some(_) => None,
-        };
-        Some(armed)
+    }
+
+    fn task_answer(&self, task_id: &str) -> Result<TaskAnswer, StoreError> {
+        let task = self.tasks.iter().find(|t| t.id == task_id);
+        let task = task.ok_or(StoreError::TaskNotFound)?;
+        Ok(TaskAnswer::new(task.clone(), &self.tasks))
     }
 
     /// Pending tasks become skipped, done ones stay done, the project ends cancelled.
-    fn cancel(&mut self, now: Timestamp) {
+    /// False if the project had already finished: then nothing changes.
+    fn cancel(&mut self, now: Timestamp) -> bool {
+        if !self.project.status.is_cancellable() {
+            return false;
+        }
         for task in self.tasks.iter_mut().filter(|t| !t.status.is_settled()) {
             task.status = TaskStatus::Skipped;
             task.error_message = Some(model::CANCELLED_MESSAGE.to_owned());
@@ -174,6 +250,74 @@ impl Entry {
         self.project.status = ProjectStatus::Cancelled;
         self.project.completed_at = Some(now);
         self.project.updated_at = now;
+        self.transitions += 1;
+        true
+    }
+
+    fn change_status(&mut self, change: Change, now: Timestamp) -> Result<(), StoreError> {
+        let (from, to) = change.statuses();
+        if self.project.status != from {
+            return Err(StoreError::cannot(change.verb(), self.project.status));
+        }
+        let project = &mut self.project;
+        project.status = to;
+        project.started_at.get_or_insert(now);
+        project.updated_at = now;
+        Ok(())
+    }
+
+    fn change_task(
+        &mut self,
+        change: TaskChange,
+        task_id: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let task = self.tasks.iter_mut().find(|t| t.id == task_id);
+        change.apply(task.ok_or(StoreError::TaskNotFound)?, now)?;
+        self.project.updated_at = now;
+        Ok(())
+    }
+
+    fn summary(&self) -> ProjectSummary {
+        ProjectSummary {
+            id: self.project.id.clone(),
+            title: self.project.title.clone(),
+            status: self.project.status,
+            task_counts: TaskStatus::ALL
+                .iter()
+                .map(|&status| {
+                    let count = self.tasks.iter().filter(|t| t.status == status).count();
+                    (status.as_str().to_owned(), Value::from(count))
+                })
+                .collect(),
+            tasks: self
+                .tasks
+                .iter()
+                .map(|t| TaskSummary {
+                    id: t.id.clone(),
+                    status: t.status,
+                    task_type: t.task_type,
+                })
+                .collect(),
+        }
+    }
+
+    fn stats(&self) -> ProjectStats {
+        let times = |route| self.request_ms.get(&route).cloned().unwrap_or_default();
+        let by_route = |value: &dyn Fn(Vec<f64>) -> Value| {
+            ProjectRoute::ALL
+                .iter()
+                .map(|&route| (route.name().to_owned(), value(times(route))))
+                .collect()
+        };
+        ProjectStats {
+            cancel_requests: times(ProjectRoute::Cancel).len(),
+            cancel_request_ms: times(ProjectRoute::Cancel),
+            plan_requests: times(ProjectRoute::Plan).len(),
+            transitions: self.transitions,
+            requests: by_route(&|times| Value::from(times.len())),
+            request_ms: by_route(&|times| Value::from(times)),
+        }
     }
 }
 
@@ -181,28 +325,59 @@ impl State {
     fn entry(&mut self, id: &str) -> Result<&mut Entry, StoreError> {
         self.projects
             .get_mut(id)
+            .filter(|entry| !entry.deleted)
             .ok_or_else(|| StoreError::ProjectNotFound(id.to_owned()))
     }
 
-    fn insert(
-        &mut self,
-        project: Project,
-        tasks: Vec<Task>,
-        shape: Shape,
-        fault: Option<ArmedFault>,
-    ) {
+    /// Like the real server, looks the task up before the project: an unknown task
+    /// is not found, a task of another project does not belong.
+    fn check_task(&self, id: &str, task_id: &str) -> Result<(), StoreError> {
+        let owner = self
+            .projects
+            .values()
+            .filter(|entry| !entry.deleted)
+            .find(|entry| entry.tasks.iter().any(|t| t.id == task_id))
+            .ok_or(StoreError::TaskNotFound)?;
+        if owner.project.id != id {
+            return Err(StoreError::ForeignTask);
+        }
+        Ok(())
+    }
+
+    /// The projects that are not deleted, oldest first.
+    fn live(&self) -> impl Iterator<Item = &Entry> {
+        let mut entries: Vec<&Entry> = self.projects.values().filter(|e| !e.deleted).collect();
+        entries.sort_by_key(|entry| entry.order);
+        entries.into_iter()
+    }
+
+    fn server_fault(&mut self, route: ServerRoute) -> Option<ArmedFault> {
+        self.server_faults.get_mut(&route).and_then(Trap::spring)
+    }
+
+    fn insert(&mut self, project: Project, tasks: Vec<Task>, spec: Spec) {
         self.created += 1;
         let entry = Entry {
             order: self.created,
             project,
             tasks,
-            shape,
-            fault,
-            fault_met: 0,
-            stats: ProjectStats::default(),
+            shape: spec.shape,
+            goal_analysis: spec.goal_analysis,
+            fault: spec.fault.map(|(route, armed)| (route, Trap::new(armed))),
+            deleted: false,
+            transitions: 0,
+            request_ms: HashMap::new(),
         };
         self.projects.insert(entry.project.id.clone(), entry);
     }
+}
+
+/// How a new project is written out and what it carries besides its data.
+#[derive(Clone, Debug, Default)]
+pub struct Spec {
+    pub shape: Shape,
+    pub fault: Option<(ProjectRoute, ArmedFault)>,
+    pub goal_analysis: Option<Value>,
 }
 
 impl Default for Store {
@@ -222,149 +397,228 @@ impl Store {
     }
 
     /// Adds a sample project in `status` (with tasks) and returns its id.
-    pub fn create(&self, status: ProjectStatus, shape: Shape, fault: Option<ArmedFault>) -> String {
-        let (project, tasks) = model::sample_project(status, Timestamp::now());
+    pub fn create(&self, status: ProjectStatus, spec: Spec) -> String {
+        let (project, tasks) = seed::sample_project(status, Timestamp::now());
         let id = project.id.clone();
-        self.lock().insert(project, tasks, shape, fault);
+        self.lock().insert(project, tasks, spec);
         id
     }
 
-    /// `POST /start`: a new project in planning, without tasks yet.
-    pub fn start(&self, description: &str, research_depth: &str) -> ProjectView {
-        let project = model::started_project(description, research_depth, Timestamp::now());
-        let view = ProjectView {
+    /// `POST /start`: a new project in planning, without tasks yet. Under a fault
+    /// that does not commit, the project is made but never stored.
+    pub fn start(
+        &self,
+        description: &str,
+        research_depth: &str,
+        goal_analysis: Option<Value>,
+    ) -> Ran<(), ProjectAnswer> {
+        let mut state = self.lock();
+        let fault = state.server_fault(ServerRoute::Start);
+        let project = seed::started_project(description, research_depth, Timestamp::now());
+        let answer = ProjectAnswer::new(ProjectView {
             project: project.clone(),
             shape: Shape::Full,
+        });
+        if fault.is_none_or(|armed| armed.commits) {
+            let spec = Spec {
+                goal_analysis,
+                ..Spec::default()
+            };
+            state.insert(project, Vec::new(), spec);
+        }
+        Ran::of(fault, answer)
+    }
+
+    pub fn parse_goal(&self, description: &str) -> Ran<(), GoalAnswer> {
+        let fault = self.lock().server_fault(ServerRoute::ParseGoal);
+        let answer = GoalAnswer {
+            success: true,
+            goal_analysis: seed::goal_analysis(description),
         };
-        self.lock().insert(project, Vec::new(), Shape::Full, None);
-        view
+        Ran::of(fault, answer)
     }
 
-    pub fn cancel(&self, id: &str) -> Result<CancelAnswer, StoreError> {
+    /// `GET /api/mission-control/projects`: newest first; `count` is taken before `limit`.
+    /// A status no project can have matches nothing.
+    pub fn list_projects(&self, status: Option<&str>, limit: usize) -> Ran<(), ProjectList> {
         let mut state = self.lock();
-        let entry = state.entry(id)?;
-        let fault = entry.take_fault();
-        if let Some(armed) = fault.filter(|armed| !armed.commits) {
-            return Ok(CancelAnswer::Faulted(armed.fault, entry.view()));
-        }
-        let cancellable = entry.project.status.is_cancellable();
-        if cancellable {
-            entry.cancel(Timestamp::now());
-            entry.stats.transitions += 1;
-        }
-        let view = entry.view();
-        Ok(match fault {
-            Some(armed) => CancelAnswer::Faulted(armed.fault, view),
-            None if cancellable => CancelAnswer::Cancelled(view),
-            None => CancelAnswer::AlreadyFinished(view),
-        })
+        let fault = state.server_fault(ServerRoute::List);
+        let mut matching: Vec<&Entry> = state
+            .live()
+            .filter(|e| status.is_none_or(|s| e.project.status.as_str() == s))
+            .collect();
+        matching.reverse();
+        let answer = ProjectList {
+            count: matching.len(),
+            projects: matching
+                .into_iter()
+                .take(limit)
+                .map(|e| e.view().with_workspace(&e.tasks))
+                .collect(),
+        };
+        Ran::of(fault, answer)
     }
 
-    pub fn change_status(&self, id: &str, change: Change) -> Result<ProjectView, StoreError> {
+    /// Runs a request on one project (and, if `task_id` is given, one of its tasks):
+    /// finds them, lets a fault armed on `route` answer
+    /// instead (after trying `act` if the fault commits: refused or not, the answer is
+    /// lost), else carries out `act`; then writes the success body with `read`.
+    fn run<A, B>(
+        &self,
+        id: &str,
+        route: ProjectRoute,
+        task_id: Option<&str>,
+        act: impl FnOnce(&mut Entry, Timestamp) -> Result<A, StoreError>,
+        read: impl FnOnce(&Entry) -> Result<B, StoreError>,
+    ) -> Result<Ran<A, B>, StoreError> {
         let mut state = self.lock();
-        let entry = state.entry(id)?;
-        let (from, to) = change.statuses();
-        if entry.project.status != from {
-            return Err(StoreError::cannot(change.verb(), entry.project.status));
+        if let Some(task_id) = task_id {
+            state.check_task(id, task_id)?;
         }
+        let entry = state.entry(id)?;
         let now = Timestamp::now();
-        let project = &mut entry.project;
-        project.status = to;
-        project.started_at.get_or_insert(now);
-        project.updated_at = now;
-        Ok(entry.view())
-    }
-
-    pub fn skip_task(&self, id: &str, task_id: &str) -> Result<(Task, Progress), StoreError> {
-        let mut state = self.lock();
-        let entry = state.entry(id)?;
-        let now = Timestamp::now();
-        let task = entry
-            .tasks
-            .iter_mut()
-            .find(|t| t.id == task_id)
-            .ok_or_else(|| StoreError::TaskNotFound(task_id.to_owned()))?;
-        if task.status.is_settled() {
-            return Err(StoreError::WrongStatus(format!(
-                "Cannot skip task with status '{}'",
-                task.status.as_str()
-            )));
-        }
-        task.status = TaskStatus::Skipped;
-        task.updated_at = now;
-        let task = task.clone();
-        entry.project.updated_at = now;
-        Ok((task, Progress::of(&entry.tasks)))
-    }
-
-    pub fn plan(&self, id: &str) -> Result<(ProjectView, Vec<Task>), StoreError> {
-        let mut state = self.lock();
-        let entry = state.entry(id)?;
-        Ok((entry.view(), entry.tasks.clone()))
-    }
-
-    /// Every project, oldest first.
-    pub fn list(&self) -> Vec<ProjectSummary> {
-        let state = self.lock();
-        let mut entries: Vec<&Entry> = state.projects.values().collect();
-        entries.sort_by_key(|entry| entry.order);
-        entries
-            .into_iter()
-            .map(|entry| ProjectSummary {
-                id: entry.project.id.clone(),
-                title: entry.project.title.clone(),
-                status: entry.project.status,
-                task_counts: TaskStatus::ALL
-                    .iter()
-                    .map(|&status| {
-                        let count = entry.tasks.iter().filter(|t| t.status == status).count();
-                        (status.as_str().to_owned(), Value::from(count))
-                    })
-                    .collect(),
-            })
-            .collect()
-    }
-
-    /// Counts one request to an `/api/` path, and the project call it makes, if any.
-    pub fn record_api_request(&self, call: Option<(&str, CountedCall)>) {
-        // Read the clock before waiting for the lock: the time of arrival is wanted.
-        let arrived = self.started.elapsed();
-        let mut state = self.lock();
-        state.api_requests += 1;
-        if let Some((id, call)) = call {
-            if let Some(entry) = state.projects.get_mut(id) {
-                let stats = &mut entry.stats;
-                match call {
-                    CountedCall::Cancel => {
-                        stats.cancel_requests += 1;
-                        // Whole microseconds, so the JSON shows no float noise.
-                        stats
-                            .cancel_request_ms
-                            .push(arrived.as_micros() as f64 / 1000.0);
-                    }
-                    CountedCall::Plan => stats.plan_requests += 1,
+        match entry.take_fault(route) {
+            Some(armed) => {
+                if armed.commits {
+                    let _refused_or_done = act(entry, now);
                 }
+                Ok(Ran::Faulted(armed.fault, read(entry)?))
+            }
+            None => {
+                let done = act(entry, now)?;
+                Ok(Ran::Done(done, read(entry)?))
             }
         }
     }
 
+    /// `Done(false, …)` when the project had already finished and nothing changed.
+    pub fn cancel(&self, id: &str) -> Result<Ran<bool, ProjectAnswer>, StoreError> {
+        self.run(
+            id,
+            ProjectRoute::Cancel,
+            None,
+            |entry, now| Ok(entry.cancel(now)),
+            |entry| Ok(ProjectAnswer::new(entry.view())),
+        )
+    }
+
+    pub fn change_status(
+        &self,
+        id: &str,
+        change: Change,
+    ) -> Result<Ran<(), ProjectAnswer>, StoreError> {
+        self.run(
+            id,
+            change.route(),
+            None,
+            |entry, now| entry.change_status(change, now),
+            |entry| Ok(ProjectAnswer::new(entry.view())),
+        )
+    }
+
+    pub fn change_task(
+        &self,
+        id: &str,
+        task_id: &str,
+        change: TaskChange,
+    ) -> Result<Ran<(), TaskAnswer>, StoreError> {
+        self.run(
+            id,
+            change.route(),
+            Some(task_id),
+            |entry, now| entry.change_task(change, task_id, now),
+            |entry| entry.task_answer(task_id),
+        )
+    }
+
+    pub fn plan(&self, id: &str) -> Result<Ran<(), PlanAnswer>, StoreError> {
+        self.run(
+            id,
+            ProjectRoute::Plan,
+            None,
+            |_, _| Ok(()),
+            |entry| {
+                let goal = entry.goal_analysis.clone();
+                Ok(PlanAnswer::new(entry.view(), &entry.tasks, goal))
+            },
+        )
+    }
+
+    pub fn get(&self, id: &str) -> Result<Ran<(), ProjectDetail>, StoreError> {
+        self.run(
+            id,
+            ProjectRoute::Get,
+            None,
+            |_, _| Ok(()),
+            |entry| Ok(ProjectDetail::new(entry.view(), &entry.tasks)),
+        )
+    }
+
+    pub fn delete(&self, id: &str) -> Result<Ran<(), Deleted>, StoreError> {
+        self.run(
+            id,
+            ProjectRoute::Delete,
+            None,
+            |entry, _| {
+                entry.deleted = true;
+                Ok(())
+            },
+            |_| Ok(Deleted::new(id)),
+        )
+    }
+
+    /// Arms `armed` on a route of no project, or disarms it with `None`.
+    pub fn arm_server_fault(&self, route: ServerRoute, armed: Option<ArmedFault>) {
+        let mut state = self.lock();
+        match armed {
+            Some(armed) => state.server_faults.insert(route, Trap::new(armed)),
+            None => state.server_faults.remove(&route),
+        };
+    }
+
+    /// Every project that is not deleted, oldest first.
+    pub fn list(&self) -> Vec<ProjectSummary> {
+        self.lock().live().map(Entry::summary).collect()
+    }
+
+    pub fn summary(&self, id: &str) -> Option<ProjectSummary> {
+        self.lock().entry(id).ok().map(|entry| entry.summary())
+    }
+
+    /// Counts one request to an `/api/` path, and the route call it makes, if any.
+    pub fn record_api_request(&self, call: Option<Call<'_>>) {
+        // Read the clock before waiting for the lock: the time of arrival is wanted.
+        let arrived = self.started.elapsed();
+        let mut state = self.lock();
+        state.api_requests += 1;
+        let Some(call) = call else { return };
+        *state.route_requests.entry(call.route()).or_default() += 1;
+        if let Call::Project(route, id) = call {
+            if let Some(entry) = state.projects.get_mut(id) {
+                // Whole microseconds, so the JSON shows no float noise.
+                let ms = arrived.as_micros() as f64 / 1000.0;
+                entry.request_ms.entry(route).or_default().push(ms);
+            }
+        }
+    }
+
+    /// Also for a deleted project: tests read what reached it.
     pub fn project_stats(&self, id: &str) -> Option<ProjectStats> {
-        self.lock()
-            .projects
-            .get(id)
-            .map(|entry| entry.stats.clone())
+        self.lock().projects.get(id).map(Entry::stats)
     }
 
     pub fn server_stats(&self) -> ServerStats {
         let state = self.lock();
-        let transitions = state
-            .projects
-            .values()
-            .map(|entry| entry.stats.transitions)
-            .sum();
+        let transitions = state.projects.values().map(|e| e.transitions).sum();
         ServerStats {
             api_requests: state.api_requests,
             transitions,
+            route_requests: Route::all()
+                .map(|route| {
+                    let count = state.route_requests.get(&route).copied().unwrap_or(0);
+                    (route.name().to_owned(), Value::from(count))
+                })
+                .collect(),
         }
     }
 }
@@ -378,13 +632,41 @@ mod tests {
     const RESET: Fault = Fault::Special(SpecialFault::Reset);
 
     fn project_in(store: &Store, status: ProjectStatus) -> String {
-        store.create(status, Shape::Full, None)
+        store.create(status, Spec::default())
     }
 
-    fn cancelled(answer: CancelAnswer) -> ProjectView {
-        match answer {
-            CancelAnswer::Cancelled(view) => view,
-            other => panic!("expected a cancel, got {other:?}"),
+    fn faulty(
+        store: &Store,
+        status: ProjectStatus,
+        route: ProjectRoute,
+        armed: ArmedFault,
+    ) -> String {
+        let spec = Spec {
+            fault: Some((route, armed)),
+            ..Spec::default()
+        };
+        store.create(status, spec)
+    }
+
+    fn tasks(store: &Store, id: &str) -> Vec<Task> {
+        store.lock().entry(id).unwrap().tasks.clone()
+    }
+
+    fn status(store: &Store, id: &str) -> ProjectStatus {
+        store.lock().entry(id).unwrap().project.status
+    }
+
+    fn done<A, B>(ran: Ran<A, B>) -> (A, B) {
+        match ran {
+            Ran::Done(a, body) => (a, body),
+            Ran::Faulted(fault, _) => panic!("expected no fault, got {fault:?}"),
+        }
+    }
+
+    fn faulted<A, B>(ran: Ran<A, B>) -> (Fault, B) {
+        match ran {
+            Ran::Faulted(fault, body) => (fault, body),
+            Ran::Done(..) => panic!("expected a fault"),
         }
     }
 
@@ -396,14 +678,13 @@ mod tests {
             .filter(|s| s.is_cancellable())
         {
             let id = project_in(&store, status);
-            let (_, before) = store.plan(&id).unwrap();
-            let view = cancelled(store.cancel(&id).unwrap());
-            let project = view.project;
+            let before = tasks(&store, &id);
+            let (changed, answer) = done(store.cancel(&id).unwrap());
+            assert!(changed);
+            let project = answer.project.project;
             assert_eq!(project.status, ProjectStatus::Cancelled, "from {status:?}");
             assert_eq!(project.completed_at, Some(project.updated_at));
-
-            let (_, after) = store.plan(&id).unwrap();
-            for (old, new) in before.iter().zip(&after) {
+            for (old, new) in before.iter().zip(&tasks(&store, &id)) {
                 if old.status.is_settled() {
                     assert_eq!(new.status, old.status, "settled tasks keep their status");
                     assert_eq!(new.error_message, old.error_message);
@@ -422,15 +703,11 @@ mod tests {
         let store = Store::default();
         for status in [ProjectStatus::Completed, ProjectStatus::Cancelled] {
             let id = project_in(&store, status);
-            let (before, _) = store.plan(&id).unwrap();
-            match store.cancel(&id).unwrap() {
-                CancelAnswer::AlreadyFinished(view) => {
-                    assert_eq!(view.project.status, status);
-                    assert_eq!(view.project.completed_at, before.project.completed_at);
-                    assert_eq!(view.project.updated_at, before.project.updated_at);
-                }
-                other => panic!("expected no change, got {other:?}"),
-            }
+            let before = store.lock().entry(&id).unwrap().project.clone();
+            let (changed, answer) = done(store.cancel(&id).unwrap());
+            assert!(!changed);
+            assert_eq!(answer.project.project.status, status);
+            assert_eq!(answer.project.project.updated_at, before.updated_at);
             assert_eq!(store.project_stats(&id).unwrap().transitions, 0);
         }
     }
@@ -443,33 +720,53 @@ mod tests {
             StoreError::ProjectNotFound("nope".into())
         );
         let id = project_in(&store, ProjectStatus::Executing);
-        assert_eq!(
-            store.skip_task(&id, "nope").unwrap_err(),
-            StoreError::TaskNotFound("nope".into())
-        );
+        let other = project_in(&store, ProjectStatus::Executing);
+        let foreign = tasks(&store, &other)[5].id.clone();
+        for change in [TaskChange::Skip, TaskChange::Retry] {
+            assert_eq!(
+                store.change_task(&id, "nope", change).unwrap_err(),
+                StoreError::TaskNotFound
+            );
+            assert_eq!(
+                store.change_task(&id, &foreign, change).unwrap_err(),
+                StoreError::ForeignTask
+            );
+            assert_eq!(
+                store.change_task("nope", &foreign, change).unwrap_err(),
+                StoreError::ForeignTask,
+                "the task is looked up first"
+            );
+        }
     }
 
     #[test]
     fn approve_pause_resume_follow_the_state_machine() {
         let store = Store::default();
         let id = project_in(&store, ProjectStatus::AwaitingApproval);
+        let change = |change| {
+            store
+                .change_status(&id, change)
+                .map(|ran| done(ran).1.project.project)
+        };
         assert_eq!(
-            store.change_status(&id, Change::Pause).unwrap_err(),
-            StoreError::WrongStatus("Cannot pause project with status 'awaiting_approval'".into())
+            change(Change::Pause).unwrap_err(),
+            StoreError::ProjectState("Cannot pause project with status 'awaiting_approval'".into())
         );
-        let approved = store.change_status(&id, Change::Approve).unwrap().project;
+        let approved = change(Change::Approve).unwrap();
         assert_eq!(approved.status, ProjectStatus::Executing);
         assert!(
             approved.started_at.is_some(),
             "approving starts the project"
         );
-        let paused = store.change_status(&id, Change::Pause).unwrap().project;
+        let paused = change(Change::Pause).unwrap();
         assert_eq!(paused.status, ProjectStatus::Paused);
         assert_eq!(paused.started_at, approved.started_at);
-        let resumed = store.change_status(&id, Change::Resume).unwrap().project;
-        assert_eq!(resumed.status, ProjectStatus::Executing);
         assert_eq!(
-            store.change_status(&id, Change::Resume).unwrap_err(),
+            change(Change::Resume).unwrap().status,
+            ProjectStatus::Executing
+        );
+        assert_eq!(
+            change(Change::Resume).unwrap_err(),
             StoreError::cannot("resume", ProjectStatus::Executing)
         );
         assert_eq!(
@@ -480,21 +777,51 @@ mod tests {
     }
 
     #[test]
-    fn skip_marks_one_task_and_reports_progress() {
+    fn skip_and_retry_change_one_task_and_report_progress() {
         let store = Store::default();
         let id = project_in(&store, ProjectStatus::Executing);
-        let (_, tasks) = store.plan(&id).unwrap();
-        let pending = tasks
-            .iter()
-            .find(|t| t.status == TaskStatus::Blocked)
-            .unwrap();
-        let (task, progress) = store.skip_task(&id, &pending.id).unwrap();
-        assert_eq!(task.status, TaskStatus::Skipped);
-        assert_eq!((progress.total, progress.done, progress.skipped), (6, 2, 1));
-        assert_eq!(
-            store.skip_task(&id, &pending.id).unwrap_err(),
-            StoreError::WrongStatus("Cannot skip task with status 'skipped'".into())
-        );
+        let all = tasks(&store, &id);
+        let find = |status| all.iter().find(|t| t.status == status).unwrap().id.clone();
+        let (blocked, inbox) = (find(TaskStatus::Blocked), find(TaskStatus::Inbox));
+
+        let (_, answer) = done(store.change_task(&id, &inbox, TaskChange::Skip).unwrap());
+        assert_eq!(answer.task.status, TaskStatus::Skipped);
+        assert!(answer.task.completed_at.is_some());
+        assert_eq!((answer.progress.completed, answer.progress.skipped), (2, 2));
+
+        let (_, answer) = done(store.change_task(&id, &blocked, TaskChange::Retry).unwrap());
+        assert_eq!(answer.task.status, TaskStatus::Assigned);
+        assert_eq!(answer.task.retry_count, 2);
+        assert_eq!(answer.task.error_message, None);
+        assert_eq!(answer.progress.blocked, 0);
+
+        for (task, change, message) in [
+            (
+                &inbox,
+                TaskChange::Skip,
+                "Cannot skip task with status 'skipped'",
+            ),
+            (
+                &find(TaskStatus::Done),
+                TaskChange::Skip,
+                "Cannot skip task with status 'done'",
+            ),
+            (
+                &find(TaskStatus::InProgress),
+                TaskChange::Skip,
+                "Cannot skip task with status 'in_progress'",
+            ),
+            (
+                &blocked,
+                TaskChange::Retry,
+                "Can only retry tasks with status 'blocked', got 'assigned'",
+            ),
+        ] {
+            assert_eq!(
+                store.change_task(&id, task, change).unwrap_err(),
+                StoreError::TaskState(message.into())
+            );
+        }
     }
 
     #[test]
@@ -505,40 +832,67 @@ mod tests {
             times: Some(2),
             commits: false,
         };
-        let id = store.create(ProjectStatus::Executing, Shape::Full, Some(fault));
+        let id = faulty(
+            &store,
+            ProjectStatus::Executing,
+            ProjectRoute::Cancel,
+            fault,
+        );
         for _ in 0..2 {
-            match store.cancel(&id).unwrap() {
-                CancelAnswer::Faulted(SERVER_500, view) => {
-                    assert_eq!(view.project.status, ProjectStatus::Executing)
-                }
-                other => panic!("expected the fault, got {other:?}"),
-            }
+            let (fault, answer) = faulted(store.cancel(&id).unwrap());
+            assert_eq!(fault, SERVER_500);
+            assert_eq!(answer.project.project.status, ProjectStatus::Executing);
         }
-        cancelled(store.cancel(&id).unwrap());
+        assert!(done(store.cancel(&id).unwrap()).0);
         assert_eq!(store.project_stats(&id).unwrap().transitions, 1);
     }
 
     #[test]
-    fn a_committing_fault_cancels_first() {
+    fn a_fault_waits_on_its_own_route_only() {
+        let store = Store::default();
+        let fault = ArmedFault {
+            fault: SERVER_500,
+            times: None,
+            commits: false,
+        };
+        let id = faulty(&store, ProjectStatus::Executing, ProjectRoute::Pause, fault);
+        done(store.plan(&id).unwrap());
+        faulted(store.change_status(&id, Change::Pause).unwrap());
+        assert_eq!(status(&store, &id), ProjectStatus::Executing);
+        assert!(done(store.cancel(&id).unwrap()).0);
+    }
+
+    #[test]
+    fn a_committing_fault_carries_the_request_out_first() {
         let store = Store::default();
         let fault = ArmedFault {
             fault: RESET,
             times: None,
             commits: true,
         };
-        let id = store.create(ProjectStatus::Paused, Shape::Full, Some(fault));
-        for expected_transitions in [1, 1] {
-            match store.cancel(&id).unwrap() {
-                CancelAnswer::Faulted(RESET, view) => {
-                    assert_eq!(view.project.status, ProjectStatus::Cancelled)
-                }
-                other => panic!("expected the fault, got {other:?}"),
-            }
-            assert_eq!(
-                store.project_stats(&id).unwrap().transitions,
-                expected_transitions
-            );
+        let id = faulty(&store, ProjectStatus::Paused, ProjectRoute::Cancel, fault);
+        for _ in 0..2 {
+            let (_, answer) = faulted(store.cancel(&id).unwrap());
+            assert_eq!(answer.project.project.status, ProjectStatus::Cancelled);
+            assert_eq!(store.project_stats(&id).unwrap().transitions, 1);
         }
+
+        let id = faulty(
+            &store,
+            ProjectStatus::Executing,
+            ProjectRoute::Delete,
+            fault,
+        );
+        let (fault, _) = faulted(store.delete(&id).unwrap());
+        assert_eq!(fault, RESET);
+        assert_eq!(
+            store.delete(&id).unwrap_err(),
+            StoreError::ProjectNotFound(id.clone())
+        );
+        assert!(
+            store.project_stats(&id).is_some(),
+            "counters outlive the project"
+        );
     }
 
     #[test]
@@ -550,12 +904,17 @@ mod tests {
             times: Some(2),
             commits: false,
         };
-        let id = store.create(ProjectStatus::Executing, Shape::Full, Some(fault));
+        let id = faulty(
+            &store,
+            ProjectStatus::Executing,
+            ProjectRoute::Cancel,
+            fault,
+        );
         let answers: Vec<&str> = (0..6)
             .map(|_| match store.cancel(&id).unwrap() {
-                CancelAnswer::Faulted(fault, _) if fault == flaky => "fault",
-                CancelAnswer::Cancelled(_) => "cancelled",
-                CancelAnswer::AlreadyFinished(_) => "finished",
+                Ran::Faulted(fault, _) if fault == flaky => "fault",
+                Ran::Done(true, _) => "cancelled",
+                Ran::Done(false, _) => "finished",
                 other => panic!("unexpected {other:?}"),
             })
             .collect();
@@ -573,6 +932,58 @@ mod tests {
     }
 
     #[test]
+    fn server_faults_and_a_start_that_is_not_committed() {
+        let store = Store::default();
+        let armed = ArmedFault {
+            fault: SERVER_500,
+            times: Some(1),
+            commits: false,
+        };
+        store.arm_server_fault(ServerRoute::Start, Some(armed));
+        let (_, lost) = faulted(store.start("Build a recipe API", "auto", None));
+        let (_, kept) = done(store.start("Build a recipe API", "auto", None));
+        let listed: Vec<String> = store.list().into_iter().map(|p| p.id).collect();
+        assert_eq!(listed, [kept.project.project.id]);
+        assert!(!listed.contains(&lost.project.project.id));
+
+        store.arm_server_fault(
+            ServerRoute::List,
+            Some(ArmedFault {
+                times: None,
+                ..armed
+            }),
+        );
+        faulted(store.list_projects(None, 100));
+        store.arm_server_fault(ServerRoute::List, None);
+        done(store.list_projects(None, 100));
+    }
+
+    #[test]
+    fn the_project_list_is_newest_first_and_counts_before_the_limit() {
+        let store = Store::default();
+        let ids: Vec<String> = [
+            ProjectStatus::Draft,
+            ProjectStatus::Paused,
+            ProjectStatus::Draft,
+        ]
+        .into_iter()
+        .map(|s| project_in(&store, s))
+        .collect();
+        let (_, list) = done(store.list_projects(Some("draft"), 1));
+        assert_eq!(list.count, 2);
+        let listed: Vec<&str> = list
+            .projects
+            .iter()
+            .map(|p| p.view.project.id.as_str())
+            .collect();
+        assert_eq!(listed, [ids[2].as_str()]);
+        let (_, list) = done(store.list_projects(Some("nonsense"), 100));
+        assert_eq!((list.count, list.projects.len()), (0, 0));
+        done(store.delete(&ids[2]).unwrap());
+        assert_eq!(done(store.list_projects(None, 100)).1.count, 2);
+    }
+
+    #[test]
     fn listing_is_in_creation_order_with_task_counts() {
         let store = Store::default();
         let ids: Vec<String> = ProjectStatus::ALL
@@ -586,20 +997,34 @@ mod tests {
         assert_eq!(completed.task_counts["done"], 5);
         assert_eq!(completed.task_counts["skipped"], 1);
         assert_eq!(completed.task_counts.len(), 7);
+        assert_eq!(completed.tasks.len(), 6);
     }
 
     #[test]
-    fn requests_are_counted_per_project() {
+    fn requests_are_counted_per_project_and_route() {
         let store = Store::default();
         let id = project_in(&store, ProjectStatus::Draft);
-        store.record_api_request(Some((&id, CountedCall::Cancel)));
-        store.record_api_request(Some((&id, CountedCall::Plan)));
-        store.record_api_request(Some(("unknown", CountedCall::Cancel)));
+        store.record_api_request(Some(Call::Project(ProjectRoute::Cancel, &id)));
+        store.record_api_request(Some(Call::Project(ProjectRoute::Plan, &id)));
+        store.record_api_request(Some(Call::Project(ProjectRoute::Skip, &id)));
+        store.record_api_request(Some(Call::Project(ProjectRoute::Cancel, "unknown")));
+        store.record_api_request(Some(Call::Server(ServerRoute::List)));
         store.record_api_request(None);
         let stats = store.project_stats(&id).unwrap();
         assert_eq!((stats.cancel_requests, stats.plan_requests), (1, 1));
         assert_eq!(stats.cancel_request_ms.len(), 1);
         assert!(stats.cancel_request_ms[0] <= store.started.elapsed().as_secs_f64() * 1000.0);
-        assert_eq!(store.server_stats().api_requests, 4);
+        assert_eq!(stats.requests["skip"], 1);
+        assert_eq!(stats.requests["retry"], 0);
+        assert_eq!(stats.requests.len(), 9);
+        assert_eq!(
+            stats.request_ms["cancel"],
+            Value::from(stats.cancel_request_ms)
+        );
+        let server = store.server_stats();
+        assert_eq!(server.api_requests, 6);
+        assert_eq!(server.route_requests["cancel"], 2);
+        assert_eq!(server.route_requests["list"], 1);
+        assert_eq!(server.route_requests.len(), 12);
     }
 }

@@ -1,21 +1,60 @@
-//! Validation of the `POST /api/deep-work/start` body, reported the way FastAPI
-//! (pydantic v2) reports it: every problem at once, in a 422 `detail` array.
+//! Validation of request bodies (`start`, `parse-goal`) and of the project list's
+//! query, reported the way FastAPI (pydantic v2) reports it: every problem at once,
+//! in a 422 `detail` array.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use crate::config::Flavor;
 use crate::error::{ApiError, FieldError};
 
 #[derive(Debug, PartialEq, Eq)]
 pub struct StartRequest {
     pub description: String,
     pub research_depth: String,
+    pub goal_analysis: Option<Value>,
 }
+
+/// The project list's query.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ListQuery {
+    pub status: Option<String>,
+    pub limit: usize,
+}
+
+const DEFAULT_LIMIT: usize = 100;
 
 const DEPTHS: [&str; 5] = ["auto", "none", "quick", "standard", "deep"];
 const MIN_DESCRIPTION: usize = 10;
 const MAX_DESCRIPTION: usize = 5000;
 
 pub fn start_request(body: &[u8]) -> Result<StartRequest, ApiError> {
+    let fields = object(body)?;
+    match (
+        description(fields.get("description")),
+        research_depth(fields.get("research_depth")),
+        goal_analysis(fields.get("goal_analysis")),
+    ) {
+        (Ok(description), Ok(research_depth), Ok(goal_analysis)) => Ok(StartRequest {
+            description,
+            research_depth,
+            goal_analysis,
+        }),
+        (description, depth, goal) => Err(ApiError::validation(
+            [description.err(), depth.err(), goal.err()]
+                .into_iter()
+                .flatten()
+                .collect(),
+        )),
+    }
+}
+
+/// The description of a `parse-goal` body.
+pub fn parse_goal_request(body: &[u8]) -> Result<String, ApiError> {
+    description(object(body)?.get("description")).map_err(|error| ApiError::validation(vec![error]))
+}
+
+/// The body as a JSON object, or the 422 FastAPI gives for anything else.
+fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     let body_error =
         |msg: &str, kind: &str| ApiError::validation(vec![FieldError::new(&["body"], msg, kind)]);
     if body.is_empty() {
@@ -23,22 +62,11 @@ pub fn start_request(body: &[u8]) -> Result<StartRequest, ApiError> {
     }
     let value: Value = serde_json::from_slice(body)
         .map_err(|_| body_error("JSON decode error", "json_invalid"))?;
-    let Value::Object(fields) = value else {
-        return Err(body_error(
+    match value {
+        Value::Object(fields) => Ok(fields),
+        _ => Err(body_error(
             "Input should be a valid dictionary or object to extract fields from",
             "model_attributes_type",
-        ));
-    };
-    match (
-        description(fields.get("description")),
-        research_depth(fields.get("research_depth")),
-    ) {
-        (Ok(description), Ok(research_depth)) => Ok(StartRequest {
-            description,
-            research_depth,
-        }),
-        (description, depth) => Err(ApiError::validation(
-            description.err().into_iter().chain(depth.err()).collect(),
         )),
     }
 }
@@ -68,6 +96,16 @@ fn description(value: Option<&Value>) -> Result<String, FieldError> {
     Ok(text.clone())
 }
 
+/// Pydantic's list of allowed values: `'a', 'b' or 'c'`.
+fn one_of(values: &[&str]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// Optional; the server decides (`auto`) when it is left out.
 fn research_depth(value: Option<&Value>) -> Result<String, FieldError> {
     match value {
@@ -75,10 +113,57 @@ fn research_depth(value: Option<&Value>) -> Result<String, FieldError> {
         Some(Value::String(depth)) if DEPTHS.contains(&depth.as_str()) => Ok(depth.clone()),
         Some(_) => Err(FieldError::new(
             &["body", "research_depth"],
-            "Input should be 'auto', 'none', 'quick', 'standard' or 'deep'",
+            format!("Input should be {}", one_of(&DEPTHS)),
             "literal_error",
         )),
     }
+}
+
+/// Optional; any JSON object (or null) the client got from `parse-goal` or made itself.
+fn goal_analysis(value: Option<&Value>) -> Result<Option<Value>, FieldError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(object @ Value::Object(_)) => Ok(Some(object.clone())),
+        Some(_) => Err(FieldError::new(
+            &["body", "goal_analysis"],
+            "Input should be a valid dictionary",
+            "dict_type",
+        )),
+    }
+}
+
+/// `status` and `limit` of `GET /api/mission-control/projects`. A limit that is
+/// not an integer is a 422 in both flavors; one below 1 is a 422 in the documented
+/// flavor and lists nothing in the lenient one. The status is matched as given: one
+/// no project has (a newer server's, or a typo) matches nothing, in both flavors.
+pub fn list_query(
+    flavor: Flavor,
+    status: Option<&str>,
+    limit: Option<&str>,
+) -> Result<ListQuery, ApiError> {
+    let limit_error = |msg: &str, kind: &str| {
+        ApiError::validation(vec![FieldError::new(&["query", "limit"], msg, kind)])
+    };
+    let limit = match limit.map(|text| text.trim().parse::<i64>()) {
+        None => DEFAULT_LIMIT,
+        Some(Err(_)) => {
+            return Err(limit_error(
+                "Input should be a valid integer, unable to parse string as an integer",
+                "int_parsing",
+            ))
+        }
+        Some(Ok(n)) if n < 1 && flavor == Flavor::Documented => {
+            return Err(limit_error(
+                "Input should be greater than or equal to 1",
+                "greater_than_equal",
+            ))
+        }
+        Some(Ok(n)) => usize::try_from(n).unwrap_or(0),
+    };
+    Ok(ListQuery {
+        status: status.map(str::to_owned),
+        limit,
+    })
 }
 
 #[cfg(test)]
@@ -104,6 +189,46 @@ mod tests {
         let deep =
             start_request(br#"{"description": "Build a recipe API", "research_depth": "deep"}"#);
         assert_eq!(deep.unwrap().research_depth, "deep");
+    }
+
+    #[test]
+    fn start_takes_an_optional_goal_analysis_object() {
+        let body = br#"{"description": "Build a recipe API", "goal_analysis": {"goal": "x"}}"#;
+        let request = start_request(body).unwrap();
+        assert_eq!(
+            request.goal_analysis,
+            Some(serde_json::json!({"goal": "x"}))
+        );
+        let bad = br#"{"description": "Build a recipe API", "goal_analysis": [1]}"#;
+        assert!(start_request(bad).is_err());
+    }
+
+    #[test]
+    fn parse_goal_wants_a_description_of_ten_to_five_thousand_characters() {
+        assert_eq!(
+            parse_goal_request(br#"{"description": "Build a recipe API"}"#).unwrap(),
+            "Build a recipe API"
+        );
+        for body in [&b"{}"[..], br#"{"description": "short"}"#, b"[]", b""] {
+            assert!(parse_goal_request(body).is_err());
+        }
+    }
+
+    #[test]
+    fn list_limits_default_to_a_hundred_and_must_be_integers() {
+        for flavor in [Flavor::Lenient, Flavor::Documented] {
+            assert_eq!(list_query(flavor, None, None).unwrap().limit, 100);
+            assert_eq!(list_query(flavor, None, Some("7")).unwrap().limit, 7);
+            assert!(list_query(flavor, None, Some("ten")).is_err());
+            assert!(list_query(flavor, None, Some("1.5")).is_err());
+            let odd = list_query(flavor, Some("odd"), None).unwrap();
+            assert_eq!(odd.status.as_deref(), Some("odd"));
+        }
+        assert_eq!(
+            list_query(Flavor::Lenient, None, Some("-3")).unwrap().limit,
+            0
+        );
+        assert!(list_query(Flavor::Documented, None, Some("0")).is_err());
     }
 
     #[test]

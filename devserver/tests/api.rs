@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{is_isoformat, keys, TestServer, PROJECT_FIELDS};
+use common::{is_isoformat, keys, TestServer, PROJECT_FIELDS, TASK_FIELDS};
 use deepwork_devserver::{Flavor, ProjectStatus};
 use serde_json::{json, Value};
 
@@ -72,7 +72,11 @@ async fn lenient_repeat_cancel_returns_the_project_unchanged() {
     let server = TestServer::lenient().await;
     for status in [ProjectStatus::Completed, ProjectStatus::Cancelled] {
         let id = server.seeded(status);
-        let before = server.plan(&id).await["project"].clone();
+        let mut before = server.plan(&id).await["project"].clone();
+        // The plan's project also names its workspace; cancel's does not.
+        let workspace = before.as_object_mut().unwrap();
+        workspace.remove("folder_path");
+        workspace.remove("file_count");
         let reply = server.cancel(&id).await;
         assert_eq!(reply.status, 200);
         let body = reply.json();
@@ -110,28 +114,49 @@ async fn documented_rejects_cancel_of_a_finished_project() {
 }
 
 #[tokio::test]
-async fn unknown_project_is_400_lenient_and_404_documented() {
+async fn unknown_project_is_400_lenient_and_404_documented_on_cancel() {
     for (flavor, status) in [(Flavor::Lenient, 400), (Flavor::Documented, 404)] {
         let server = TestServer::start(common::config(flavor)).await;
-        for path in [
-            "/api/deep-work/projects/nope/cancel",
-            "/api/deep-work/projects/nope/approve",
-        ] {
-            let reply = server.post(path).send().await;
-            assert_eq!(reply.status, status, "{flavor:?} {path}");
-            assert_eq!(reply.json(), json!({"detail": "Project not found: nope"}));
+        let reply = server.cancel("nope").await;
+        assert_eq!(reply.status, status, "{flavor:?}");
+        assert_eq!(reply.json(), json!({"detail": "Project not found: nope"}));
+        for verb in ["approve", "pause", "resume"] {
+            let reply = server
+                .post(&format!("/api/deep-work/projects/nope/{verb}"))
+                .send()
+                .await;
+            assert_eq!(
+                (reply.status, reply.detail()),
+                (404, json!("Project not found: nope")),
+                "{flavor:?} {verb}"
+            );
         }
-        let reply = server.get("/api/deep-work/projects/nope/plan").send().await;
-        assert_eq!(
-            (reply.status, reply.detail()),
-            (status, json!("Project not found: nope"))
-        );
+        for (method, path) in [
+            ("GET", "/api/deep-work/projects/nope/plan"),
+            ("GET", "/api/mission-control/projects/nope"),
+            ("DELETE", "/api/mission-control/projects/nope"),
+        ] {
+            let reply = server.request(method, path).send().await;
+            assert_eq!(
+                (reply.status, reply.detail()),
+                (404, json!("Project not found")),
+                "{flavor:?} {method} {path}"
+            );
+        }
     }
 }
 
 #[tokio::test]
 async fn approve_pause_resume_then_cancel_is_terminal() {
-    let server = TestServer::lenient().await;
+    for (flavor, wrong_status) in [(Flavor::Lenient, 404), (Flavor::Documented, 400)] {
+        approve_pause_resume_then_cancel(flavor, wrong_status).await;
+    }
+}
+
+/// The real server answers a wrong status with a 404 (a ValueError); the documented
+/// flavor with a 400.
+async fn approve_pause_resume_then_cancel(flavor: Flavor, wrong_status: u16) {
+    let server = TestServer::start(common::config(flavor)).await;
     let id = server.seeded(ProjectStatus::AwaitingApproval);
     let call = |verb: &'static str| {
         let path = format!("/api/deep-work/projects/{id}/{verb}");
@@ -143,7 +168,7 @@ async fn approve_pause_resume_then_cancel_is_terminal() {
     assert_eq!(
         (reply.status, reply.detail()),
         (
-            400,
+            wrong_status,
             json!("Cannot pause project with status 'awaiting_approval'")
         )
     );
@@ -166,7 +191,7 @@ async fn approve_pause_resume_then_cancel_is_terminal() {
 
     for verb in ["approve", "resume", "pause"] {
         let reply = call(verb).await;
-        assert_eq!(reply.status, 400);
+        assert_eq!(reply.status, wrong_status, "{flavor:?} {verb}");
         assert_eq!(
             reply.detail(),
             json!(format!("Cannot {verb} project with status 'cancelled'"))
@@ -192,7 +217,7 @@ async fn start_creates_a_planning_project() {
     assert_eq!(plan["tasks"], json!([]));
     assert_eq!(
         plan["progress"],
-        json!({"total": 0, "done": 0, "skipped": 0, "in_progress": 0, "percent": 0})
+        json!({"total": 0, "completed": 0, "skipped": 0, "in_progress": 0, "blocked": 0, "human_pending": 0, "percent": 0.0})
     );
 }
 
@@ -222,44 +247,134 @@ async fn start_rejects_a_bad_body_with_a_validation_array() {
     assert_eq!(reply.detail()[0]["type"], "json_invalid");
 }
 
-#[tokio::test]
-async fn skip_marks_a_task_and_reports_progress() {
-    let server = TestServer::lenient().await;
-    let id = server.seeded(ProjectStatus::Executing);
-    let plan = server.plan(&id).await;
-    let blocked = plan["tasks"]
+fn task_path(id: &str, task: &Value, action: &str) -> String {
+    let task_id = task["id"].as_str().unwrap();
+    format!("/api/deep-work/projects/{id}/tasks/{task_id}/{action}")
+}
+
+fn first_task(plan: &Value, status: &str) -> Value {
+    plan["tasks"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|t| t["status"] == "blocked")
-        .unwrap();
-    let path = format!(
-        "/api/deep-work/projects/{id}/tasks/{}/skip",
-        blocked["id"].as_str().unwrap()
-    );
+        .find(|t| t["status"] == status)
+        .unwrap_or_else(|| panic!("no {status} task"))
+        .clone()
+}
 
-    let body = server.post(&path).send().await.json();
-    assert_eq!(body["success"], true);
-    assert_eq!(body["task"]["status"], "skipped");
-    assert_eq!(body["task"]["id"], blocked["id"]);
-    assert_eq!(
-        body["progress"],
-        json!({"total": 6, "done": 2, "skipped": 1, "in_progress": 1, "percent": 50})
-    );
+#[tokio::test]
+async fn skip_marks_a_task_and_reports_progress() {
+    for flavor in [Flavor::Lenient, Flavor::Documented] {
+        let server = TestServer::start(common::config(flavor)).await;
+        let id = server.seeded(ProjectStatus::Executing);
+        let plan = server.plan(&id).await;
+        let inbox = first_task(&plan, "inbox");
 
-    let again = server.post(&path).send().await;
-    assert_eq!(
-        (again.status, again.detail()),
-        (400, json!("Cannot skip task with status 'skipped'"))
-    );
-    let unknown = server
-        .post(&format!("/api/deep-work/projects/{id}/tasks/nope/skip"))
-        .send()
-        .await;
-    assert_eq!(
-        (unknown.status, unknown.detail()),
-        (400, json!("Task not found: nope"))
-    );
+        let reply = server.post(&task_path(&id, &inbox, "skip")).send().await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        let body = reply.json();
+        assert_eq!(keys(&body), ["success", "task", "progress"]);
+        assert_eq!(body["success"], true);
+        assert_eq!(body["task"]["status"], "skipped");
+        assert_eq!(body["task"]["id"], inbox["id"]);
+        assert!(is_isoformat(body["task"]["completed_at"].as_str().unwrap()));
+        assert_eq!(
+            body["progress"],
+            json!({"total": 6, "completed": 2, "skipped": 2, "in_progress": 1, "blocked": 1, "human_pending": 0, "percent": 66.7})
+        );
+        let after = server.plan(&id).await;
+        assert_eq!(first_task(&after, "skipped")["id"], plan["tasks"][4]["id"]);
+        assert_eq!(after["progress"], body["progress"]);
+
+        for (status, detail) in [
+            ("skipped", "Cannot skip task with status 'skipped'"),
+            ("done", "Cannot skip task with status 'done'"),
+            ("in_progress", "Cannot skip task with status 'in_progress'"),
+        ] {
+            let task = first_task(&after, status);
+            let reply = server.post(&task_path(&id, &task, "skip")).send().await;
+            assert_eq!(
+                (reply.status, reply.detail()),
+                (400, json!(detail)),
+                "{flavor:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn retry_reassigns_a_blocked_task() {
+    for flavor in [Flavor::Lenient, Flavor::Documented] {
+        let server = TestServer::start(common::config(flavor)).await;
+        let id = server.seeded(ProjectStatus::Executing);
+        let blocked = first_task(&server.plan(&id).await, "blocked");
+        assert_eq!(blocked["retry_count"], 1);
+        assert!(blocked["error_message"].is_string());
+
+        let body = server
+            .post(&task_path(&id, &blocked, "retry"))
+            .send()
+            .await
+            .json();
+        assert_eq!(keys(&body), ["success", "task", "progress"]);
+        assert_eq!(body["success"], true);
+        let task = &body["task"];
+        assert_eq!(task["id"], blocked["id"]);
+        assert_eq!(task["status"], "assigned");
+        assert_eq!(task["retry_count"], 2);
+        assert!(task["error_message"].is_null());
+        assert_eq!(body["progress"]["blocked"], 0);
+
+        let again = server.post(&task_path(&id, &blocked, "retry")).send().await;
+        assert_eq!(
+            (again.status, again.detail()),
+            (
+                400,
+                json!("Can only retry tasks with status 'blocked', got 'assigned'")
+            )
+        );
+    }
+}
+
+#[tokio::test]
+async fn skip_and_retry_of_unknown_or_foreign_tasks() {
+    for flavor in [Flavor::Lenient, Flavor::Documented] {
+        let server = TestServer::start(common::config(flavor)).await;
+        let id = server.seeded(ProjectStatus::Executing);
+        let foreign = first_task(
+            &server.plan(&server.seeded(ProjectStatus::Paused)).await,
+            "blocked",
+        );
+        for action in ["skip", "retry"] {
+            let unknown = server
+                .post(&format!("/api/deep-work/projects/{id}/tasks/nope/{action}"))
+                .send()
+                .await;
+            assert_eq!(
+                (unknown.status, unknown.detail()),
+                (404, json!("Task not found"))
+            );
+            for project in [id.as_str(), "nope"] {
+                let reply = server
+                    .post(&task_path(project, &foreign, action))
+                    .send()
+                    .await;
+                assert_eq!(
+                    (reply.status, reply.detail()),
+                    (400, json!("Task does not belong to this project")),
+                    "{flavor:?} {action} {project}"
+                );
+            }
+        }
+        assert_eq!(
+            first_task(
+                &server.plan(&server.seeded(ProjectStatus::Paused)).await,
+                "blocked"
+            )["id"],
+            foreign["id"],
+            "the foreign task is untouched"
+        );
+    }
 }
 
 #[tokio::test]
@@ -344,15 +459,37 @@ async fn seeded_projects_match_their_status() {
     for status in ProjectStatus::ALL {
         let plan = server.plan(&server.seeded(status)).await;
         let project = &plan["project"];
-        assert_eq!(keys(project), PROJECT_FIELDS);
+        assert_eq!(keys(project)[..15], PROJECT_FIELDS);
+        assert_eq!(keys(project)[15..], ["folder_path", "file_count"]);
         assert_eq!(project["status"], json!(status));
         assert!(!project["team_agent_ids"].as_array().unwrap().is_empty());
         let tasks = task_statuses(&plan);
-        assert!((5..=6).contains(&tasks.len()));
+        assert_eq!(tasks.len(), 6);
+        assert_eq!(
+            project["file_count"],
+            tasks.iter().filter(|t| *t == "done").count()
+        );
+        let mut distinct = tasks.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert!(distinct.len() >= 2, "{status:?}: {tasks:?}");
+        assert!(plan["execution_levels"].as_array().unwrap().len() >= 2);
+        for task in plan["tasks"].as_array().unwrap() {
+            assert_eq!(keys(task), TASK_FIELDS);
+        }
+        assert!(plan["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["task_type"] == "human"));
         match status {
-            ProjectStatus::Draft => assert!(tasks.iter().all(|t| t == "inbox")),
             ProjectStatus::Completed | ProjectStatus::Cancelled => {
                 assert!(tasks.iter().all(|t| t == "done" || t == "skipped"))
+            }
+            ProjectStatus::Executing => {
+                for wanted in ["done", "skipped", "inbox", "blocked"] {
+                    assert!(tasks.iter().any(|t| t == wanted), "{wanted}");
+                }
             }
             _ => {}
         }

@@ -95,7 +95,7 @@ async fn preflight_from_an_allowed_origin_echoes_it() {
         );
         assert_eq!(
             reply.header("access-control-allow-methods"),
-            Some("GET, POST, OPTIONS")
+            Some("DELETE, GET, OPTIONS, POST")
         );
         assert_eq!(reply.header("access-control-max-age"), Some("600"));
     }
@@ -103,6 +103,78 @@ async fn preflight_from_an_allowed_origin_echoes_it() {
         server.stats(&server.seeded(ProjectStatus::Executing)).await["cancel_requests"],
         0
     );
+}
+
+#[tokio::test]
+async fn a_browser_may_delete_and_list_projects() {
+    let server = TestServer::lenient().await;
+    let id = server.seeded(ProjectStatus::Draft);
+    let path = format!("/api/mission-control/projects/{id}");
+    let preflight = server
+        .request("OPTIONS", &path)
+        .no_auth()
+        .origin(ORIGIN)
+        .header("Access-Control-Request-Method", "DELETE")
+        .header("Access-Control-Request-Headers", "authorization")
+        .send()
+        .await;
+    assert_eq!(preflight.status, 200);
+    assert_cors(&preflight, ORIGIN);
+    let methods = preflight
+        .header("access-control-allow-methods")
+        .unwrap_or_default();
+    assert!(
+        methods.contains("DELETE") && methods.contains("GET"),
+        "{methods}"
+    );
+
+    let deleted = server.request("DELETE", &path).origin(ORIGIN).send().await;
+    assert_eq!(deleted.status, 200);
+    assert_cors(&deleted, ORIGIN);
+    let listed = server
+        .get("/api/mission-control/projects")
+        .origin(ORIGIN)
+        .send()
+        .await;
+    assert_eq!(
+        (listed.status, listed.json()["count"].clone()),
+        (200, json!(8))
+    );
+    assert_cors(&listed, ORIGIN);
+}
+
+#[tokio::test]
+async fn every_api_route_needs_the_token() {
+    let server = TestServer::lenient().await;
+    let id = server.seeded(ProjectStatus::Executing);
+    let task = server.plan(&id).await["tasks"][3]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (method, path) in [
+        ("POST", "/api/deep-work/parse-goal".to_owned()),
+        ("GET", "/api/mission-control/projects".to_owned()),
+        ("GET", format!("/api/mission-control/projects/{id}")),
+        ("DELETE", format!("/api/mission-control/projects/{id}")),
+        (
+            "POST",
+            format!("/api/deep-work/projects/{id}/tasks/{task}/retry"),
+        ),
+    ] {
+        let reply = server
+            .request(method, &path)
+            .no_auth()
+            .origin(ORIGIN)
+            .send()
+            .await;
+        assert_eq!(
+            (reply.status, reply.detail()),
+            (401, json!("Unauthorized")),
+            "{method} {path}"
+        );
+        assert_cors(&reply, ORIGIN);
+    }
+    assert_eq!(server.plan(&id).await["tasks"][3]["status"], "blocked");
 }
 
 #[tokio::test]
@@ -222,11 +294,35 @@ async fn rate_limit_allows_a_burst_of_thirty_then_answers_429() {
     assert!(retry_after >= 1);
     assert_cors(&limited, ORIGIN);
 
+    let mut others = Vec::new();
+    for path in ["/api/mission-control/projects", "/api/deep-work/parse-goal"] {
+        for _ in 0..5 {
+            others.push(
+                server
+                    .request(
+                        if path.ends_with("projects") {
+                            "GET"
+                        } else {
+                            "POST"
+                        },
+                        path,
+                    )
+                    .send()
+                    .await
+                    .status,
+            );
+        }
+    }
+    assert!(
+        others.contains(&429),
+        "every /api/ route shares the limit: {others:?}"
+    );
+
     let listing = server.get("/__dev/projects").send().await;
     assert_eq!(listing.status, 200, "only /api/ is limited");
     assert_eq!(
         server.get("/__dev/stats").send().await.json()["api_requests"],
-        40
+        50
     );
 }
 

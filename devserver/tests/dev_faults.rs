@@ -28,19 +28,32 @@ async fn status_of(server: &TestServer, id: &str) -> Value {
     server.plan(id).await["project"]["status"].clone()
 }
 
-/// A project's counters: its stats without `cancel_request_ms`, once that list
-/// has been checked to hold one time per counted cancel request.
+/// A project's counters: its stats without `cancel_request_ms`, `requests` and
+/// `request_ms`, once those have been checked to agree with the counts.
 async fn counters(server: &TestServer, id: &str) -> Value {
     let mut stats = server.stats(id).await;
-    let times = stats
-        .as_object_mut()
-        .and_then(|stats| stats.remove("cancel_request_ms"))
-        .unwrap_or_else(|| panic!("no cancel_request_ms"));
-    assert_eq!(
-        times.as_array().map(Vec::len),
-        stats["cancel_requests"].as_u64().map(|n| n as usize),
-        "{times}"
+    let mut take = |field: &str| {
+        stats
+            .as_object_mut()
+            .and_then(|stats| stats.remove(field))
+            .unwrap_or_else(|| panic!("no {field}"))
+    };
+    let (times, requests, request_ms) = (
+        take("cancel_request_ms"),
+        take("requests"),
+        take("request_ms"),
     );
+    assert_eq!(request_ms["cancel"], times);
+    assert_eq!(keys(&requests), keys(&request_ms));
+    for route in keys(&requests) {
+        assert_eq!(
+            request_ms[route].as_array().map(Vec::len),
+            requests[route].as_u64().map(|n| n as usize),
+            "{route}: {request_ms}"
+        );
+    }
+    assert_eq!(requests["cancel"], stats["cancel_requests"]);
+    assert_eq!(requests["plan"], stats["plan_requests"]);
     stats
 }
 
@@ -474,8 +487,10 @@ async fn shapes_apply_to_cancel_and_plan() {
     let extra = server
         .create(json!({"status": "executing", "shape": "extra_fields"}))
         .await;
+    let planned = server.plan(&extra).await["project"].clone();
+    assert_eq!(keys(&planned)[17..], ["folder_path", "file_count"]);
     for project in [
-        server.plan(&extra).await["project"].clone(),
+        planned,
         server.cancel(&extra).await.json()["project"].clone(),
     ] {
         assert_eq!(keys(&project)[..15], PROJECT_FIELDS);
@@ -484,7 +499,9 @@ async fn shapes_apply_to_cancel_and_plan() {
     }
 
     let full = server.create(json!({"status": "executing"})).await;
-    assert_eq!(keys(&server.plan(&full).await["project"]), PROJECT_FIELDS);
+    let project = server.plan(&full).await["project"].clone();
+    assert_eq!(keys(&project)[..15], PROJECT_FIELDS);
+    assert_eq!(keys(&project)[15..], ["folder_path", "file_count"]);
 }
 
 #[tokio::test]
@@ -500,7 +517,10 @@ async fn created_projects_have_tasks_and_show_in_the_listing() {
     assert_eq!(projects.len(), 10);
     assert_eq!(projects[0]["title"], "<img src=x onerror=alert(1)>");
     let created = projects.last().unwrap();
-    assert_eq!(keys(created), ["id", "title", "status", "task_counts"]);
+    assert_eq!(
+        keys(created),
+        ["id", "title", "status", "task_counts", "tasks"]
+    );
     assert_eq!(
         (created["id"].as_str(), created["status"].as_str()),
         (Some(id.as_str()), Some("completed"))
@@ -560,10 +580,17 @@ async fn counters_see_every_request() {
         counters(&server, &id).await,
         json!({"cancel_requests": 3, "plan_requests": 1, "transitions": 1})
     );
+    let stats = server.get("/__dev/stats").send().await.json();
     assert_eq!(
-        server.get("/__dev/stats").send().await.json(),
-        json!({"api_requests": 5, "transitions": 1})
+        keys(&stats),
+        ["api_requests", "transitions", "route_requests"]
     );
+    assert_eq!(
+        (stats["api_requests"].clone(), stats["transitions"].clone()),
+        (json!(5), json!(1))
+    );
+    assert_eq!(stats["route_requests"]["cancel"], 3);
+    assert_eq!(stats["route_requests"]["plan"], 1);
     let unknown = server.get("/__dev/projects/nope/stats").send().await;
     assert_eq!(
         (unknown.status, unknown.detail()),
@@ -629,7 +656,7 @@ async fn create_many(server: &TestServer, spec: Value) -> Vec<String> {
         .iter()
         .filter_map(|id| id.as_str().map(str::to_owned))
         .collect();
-    assert_eq!(keys(&created), ["id", "ids"]);
+    assert_eq!(keys(&created), ["id", "ids", "tasks"]);
     assert_eq!(created["id"].as_str(), ids.first().map(String::as_str));
     ids
 }

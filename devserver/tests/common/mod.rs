@@ -316,6 +316,35 @@ pub const PROJECT_FIELDS: [&str; 15] = [
     "metadata",
 ];
 
+pub const TASK_FIELDS: [&str; 26] = [
+    "id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "assignee_ids",
+    "creator_id",
+    "parent_task_id",
+    "blocked_by",
+    "tags",
+    "due_date",
+    "started_at",
+    "completed_at",
+    "created_at",
+    "updated_at",
+    "metadata",
+    "project_id",
+    "task_type",
+    "blocks",
+    "active_description",
+    "estimated_minutes",
+    "output",
+    "retry_count",
+    "max_retries",
+    "timeout_minutes",
+    "error_message",
+];
+
 pub fn keys(object: &Value) -> Vec<&str> {
     object
         .as_object()
