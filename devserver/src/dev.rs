@@ -54,6 +54,9 @@ struct NewProject {
     /// How many projects to make with this spec (load tests want thousands).
     #[serde(default)]
     count: Option<u32>,
+    /// How many tasks each gets (the bench wants big plans); default 6.
+    #[serde(default)]
+    task_count: Option<u32>,
 }
 
 /// Faults waited on cancel alone before `fault_on` came; they still do by default.
@@ -75,6 +78,8 @@ struct NewServerFault {
 
 /// Enough for load tests, few enough to build in one request.
 const MAX_COUNT: u32 = 5000;
+/// Plans bigger than any a planner writes.
+const MAX_TASKS: u32 = 500;
 
 /// `id` is the first of `ids`; callers that make one project read only `id`, and
 /// `tasks` are the first project's.
@@ -139,10 +144,17 @@ async fn create_project(
     if !(1..=MAX_COUNT).contains(&count) {
         return Err(invalid(format!("count must be between 1 and {MAX_COUNT}")));
     }
+    let task_count = new.task_count.unwrap_or(6);
+    if !(1..=MAX_TASKS).contains(&task_count) {
+        return Err(invalid(format!(
+            "task_count must be between 1 and {MAX_TASKS}"
+        )));
+    }
     let spec = Spec {
         shape: new.shape,
         fault: fault.map(|armed| (new.fault_on, armed)),
         goal_analysis: None,
+        task_count: Some(task_count as usize),
     };
     let ids: Vec<String> = (0..count)
         .map(|_| state.store.create(new.status, spec.clone()))

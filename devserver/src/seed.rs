@@ -148,9 +148,17 @@ fn task_statuses(status: ProjectStatus) -> [TaskStatus; 6] {
 
 const FAILURE_MESSAGE: &str = "Agent agent-backend stopped: build timed out after 30 minutes";
 
-/// A project in `status` with six tasks in a matching mix of statuses, and
-/// timestamps a few hours before `now`.
-pub fn sample_project(status: ProjectStatus, now: Timestamp) -> (Project, Vec<Task>) {
+/// Tasks of a seeded project unless asked otherwise.
+pub const PLAN_TASKS: usize = TASK_PLAN.len();
+
+/// A project in `status` with `task_count` tasks (the six-task plan, repeated, each
+/// round waiting for the one before, for benches that want big plans) in a matching mix
+/// of statuses, and timestamps a few hours before `now`.
+pub fn sample_project(
+    status: ProjectStatus,
+    now: Timestamp,
+    task_count: usize,
+) -> (Project, Vec<Task>) {
     // The enum's declaration order is the order of `ALL` and of `SAMPLES`.
     let (title, description) = SAMPLES[status as usize];
     let project_id = new_id();
@@ -163,20 +171,32 @@ pub fn sample_project(status: ProjectStatus, now: Timestamp) -> (Project, Vec<Ta
         .has_finished()
         .then(|| now.minus(Duration::minutes(10)));
 
-    let task_ids: Vec<String> = TASK_PLAN.iter().map(|_| new_id()).collect();
+    let task_ids: Vec<String> = (0..task_count).map(|_| new_id()).collect();
     let statuses = task_statuses(status);
+    // Task i is step i % 6 of round i / 6; a round's first step waits for the last
+    // task of the round before.
+    let waits_for: Vec<Vec<usize>> = (0..task_count)
+        .map(|i| {
+            let round = i - i % PLAN_TASKS;
+            let steps = TASK_PLAN[i % PLAN_TASKS]
+                .waits_for
+                .iter()
+                .map(|d| round + d);
+            let previous = (i % PLAN_TASKS == 0 && round > 0).then(|| round - 1);
+            steps.chain(previous).collect()
+        })
+        .collect();
     // In a project that has started, the first blocked task is one that failed
     // (and can be retried); the others wait for it.
     let failed = status
         .has_started()
         .then(|| statuses.iter().position(|s| *s == TaskStatus::Blocked))
         .flatten();
-    let tasks = TASK_PLAN
-        .iter()
-        .zip(statuses)
-        .enumerate()
-        .map(|(i, (plan, task_status))| {
-            let minutes_ago = |m: i64| Some(now.minus(Duration::minutes(m - 10 * i as i64)));
+    let tasks = (0..task_count)
+        .map(|i| {
+            let (plan, task_status) = (&TASK_PLAN[i % PLAN_TASKS], statuses[i % PLAN_TASKS]);
+            let step = (i % PLAN_TASKS) as i64;
+            let minutes_ago = |m: i64| Some(now.minus(Duration::minutes(m - 10 * step)));
             let has_failed = failed == Some(i);
             let error_message = if has_failed {
                 Some(FAILURE_MESSAGE)
@@ -206,11 +226,7 @@ pub fn sample_project(status: ProjectStatus, now: Timestamp) -> (Project, Vec<Ta
                     .collect(),
                 creator_id: PLANNER.to_owned(),
                 parent_task_id: None,
-                blocked_by: plan
-                    .waits_for
-                    .iter()
-                    .map(|&d| task_ids[d].clone())
-                    .collect(),
+                blocked_by: waits_for[i].iter().map(|&d| task_ids[d].clone()).collect(),
                 tags: Vec::new(),
                 due_date: None,
                 started_at: if has_begun { minutes_ago(100) } else { None },
@@ -225,11 +241,9 @@ pub fn sample_project(status: ProjectStatus, now: Timestamp) -> (Project, Vec<Ta
                 metadata: Map::new(),
                 project_id: project_id.clone(),
                 task_type: plan.task_type,
-                blocks: TASK_PLAN
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, other)| other.waits_for.contains(&i))
-                    .map(|(j, _)| task_ids[j].clone())
+                blocks: (0..task_count)
+                    .filter(|&j| waits_for[j].contains(&i))
+                    .map(|j| task_ids[j].clone())
                     .collect(),
                 active_description: (task_status == TaskStatus::InProgress)
                     .then(|| format!("Working on: {}", plan.title)),
@@ -317,8 +331,21 @@ mod tests {
     use crate::model::{execution_levels, Progress};
 
     #[test]
+    fn a_big_plan_repeats_the_six_steps_each_round_after_the_last() {
+        let (project, tasks) = sample_project(ProjectStatus::Executing, Timestamp::now(), 50);
+        assert_eq!((project.task_ids.len(), tasks.len()), (50, 50));
+        // Five levels per round of six, the rounds in a row: 8 full rounds and 2 tasks.
+        let levels = execution_levels(&tasks);
+        assert_eq!(levels.len(), 8 * 5 + 2);
+        assert_eq!(levels.iter().map(Vec::len).sum::<usize>(), 50);
+        assert_eq!(tasks[6].blocked_by, [tasks[5].id.clone()]);
+        assert!(tasks[5].blocks.contains(&tasks[6].id));
+    }
+
+    #[test]
     fn a_project_serializes_to_exactly_the_fifteen_fields() {
-        let (project, tasks) = sample_project(ProjectStatus::Executing, Timestamp::now());
+        let (project, tasks) =
+            sample_project(ProjectStatus::Executing, Timestamp::now(), PLAN_TASKS);
         let value = serde_json::to_value(&project).unwrap();
         let keys: Vec<&str> = value
             .as_object()
@@ -353,7 +380,7 @@ mod tests {
     #[test]
     fn samples_are_consistent_with_their_status() {
         for status in ProjectStatus::ALL {
-            let (project, tasks) = sample_project(status, Timestamp::now());
+            let (project, tasks) = sample_project(status, Timestamp::now(), PLAN_TASKS);
             assert_eq!(project.status, status);
             assert!(!project.team_agent_ids.is_empty());
             assert_eq!(
@@ -381,13 +408,13 @@ mod tests {
                 }
             }
         }
-        let (draft, _) = sample_project(ProjectStatus::Draft, Timestamp::now());
+        let (draft, _) = sample_project(ProjectStatus::Draft, Timestamp::now(), PLAN_TASKS);
         assert_eq!(draft.title, "<img src=x onerror=alert(1)>");
     }
 
     #[test]
     fn the_executing_sample_shows_every_task_action() {
-        let (_, tasks) = sample_project(ProjectStatus::Executing, Timestamp::now());
+        let (_, tasks) = sample_project(ProjectStatus::Executing, Timestamp::now(), PLAN_TASKS);
         let has = |status| tasks.iter().any(|t| t.status == status);
         use TaskStatus::*;
         assert!(has(Done) && has(Skipped) && has(Inbox) && has(Blocked) && has(InProgress));
@@ -409,7 +436,7 @@ mod tests {
 
     #[test]
     fn execution_levels_follow_blocked_by() {
-        let (_, tasks) = sample_project(ProjectStatus::Draft, Timestamp::now());
+        let (_, tasks) = sample_project(ProjectStatus::Draft, Timestamp::now(), PLAN_TASKS);
         let id = |i: usize| tasks[i].id.clone();
         assert_eq!(
             execution_levels(&tasks),

@@ -120,17 +120,18 @@ impl Serialize for ProjectView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::seed::sample_project;
+    use crate::seed::{sample_project, PLAN_TASKS};
     use serde_json::{json, Value};
 
     fn keys(shape: Shape) -> (Vec<String>, Value) {
-        let (project, _) = sample_project(ProjectStatus::Completed, Timestamp::now());
+        let (project, _) = sample_project(ProjectStatus::Completed, Timestamp::now(), PLAN_TASKS);
         let value = serde_json::to_value(ProjectView { project, shape }).unwrap();
         (value.as_object().unwrap().keys().cloned().collect(), value)
     }
 
     fn workspace_keys(shape: Shape) -> (Vec<String>, Value) {
-        let (project, tasks) = sample_project(ProjectStatus::Completed, Timestamp::now());
+        let (project, tasks) =
+            sample_project(ProjectStatus::Completed, Timestamp::now(), PLAN_TASKS);
         let view = ProjectView { project, shape }.with_workspace(&tasks);
         let value = serde_json::to_value(view).unwrap();
         (value.as_object().unwrap().keys().cloned().collect(), value)

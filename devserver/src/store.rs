@@ -378,6 +378,8 @@ pub struct Spec {
     pub shape: Shape,
     pub fault: Option<(ProjectRoute, ArmedFault)>,
     pub goal_analysis: Option<Value>,
+    /// Tasks of a sample project; None: the usual six.
+    pub task_count: Option<usize>,
 }
 
 impl Default for Store {
@@ -398,7 +400,8 @@ impl Store {
 
     /// Adds a sample project in `status` (with tasks) and returns its id.
     pub fn create(&self, status: ProjectStatus, spec: Spec) -> String {
-        let (project, tasks) = seed::sample_project(status, Timestamp::now());
+        let task_count = spec.task_count.unwrap_or(seed::PLAN_TASKS);
+        let (project, tasks) = seed::sample_project(status, Timestamp::now(), task_count);
         let id = project.id.clone();
         self.lock().insert(project, tasks, spec);
         id
