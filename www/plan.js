@@ -92,9 +92,10 @@ function taskItem(task, project, on) {
   const text = el('div', 'task-text');
   text.append(el('span', 'task-title', task.title));
   const tags = el('p', 'task-tags');
-  tags.append(el('span', 'task-status', label(TASK_STATUS, task.status)));
-  if (task.task_type === 'human') tags.append(el('span', 'tag tag-human', 'Human task'));
+  // A blocked task's status is its mark: a word and a symbol, not just a colour.
   if (task.status === 'blocked') tags.append(el('span', 'tag tag-blocked', 'Blocked'));
+  else tags.append(el('span', 'task-status', label(TASK_STATUS, task.status)));
+  if (task.task_type === 'human') tags.append(el('span', 'tag tag-human', 'Human task'));
   text.append(tags);
   if (task.error_message) text.append(el('span', 'task-note', task.error_message));
   item.append(text);
