@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
+  DEMO_URL,
   TIMEOUT,
   assertNoConsoleErrors,
   createProject,
@@ -59,8 +60,8 @@ async function projectAction(status, name, to, confirm) {
   return { ...demo, done };
 }
 
-test('approve: an awaiting project is approved', TIMEOUT, async () => {
-  const { problems, close, done, section } = await projectAction('awaiting_approval', 'Approve', 'approved');
+test('approve: an awaiting project is approved and starts executing', TIMEOUT, async () => {
+  const { problems, close, done, section } = await projectAction('awaiting_approval', 'Approve', 'executing');
   assert.match((await done.textContent()) ?? '', /^Approved “/);
   assert.equal(await section.getByRole('button', { name: 'Approve' }).count(), 0);
   assertNoConsoleErrors(problems);
@@ -108,7 +109,7 @@ test('skip: a pending task is skipped and the progress moves', TIMEOUT, async ()
   await close();
 });
 
-test('retry: a blocked task is retried and loses its Blocked mark', TIMEOUT, async () => {
+test('retry: a blocked task is assigned again and loses its Blocked mark', TIMEOUT, async () => {
   const { id, page, problems, close, section } = await projectOnPage('executing');
   const task = (await plan(id)).tasks.find((t) => t.status === 'blocked');
   assert.ok(task, 'the executing project has a blocked task');
@@ -116,9 +117,9 @@ test('retry: a blocked task is retried and loses its Blocked mark', TIMEOUT, asy
   assert.equal(await item.locator('.tag-blocked').textContent(), 'Blocked');
   await item.getByRole('button', { name: `Retry “${task.title}”` }).click();
   await message(page, 'done');
-  await section.locator(`.task[data-task-id="${task.id}"]:not([data-status="blocked"])`).waitFor();
+  await section.locator(`.task[data-task-id="${task.id}"][data-status="assigned"]`).waitFor();
   assert.equal(await section.locator(`.task[data-task-id="${task.id}"] .tag-blocked`).count(), 0);
-  assert.notEqual((await plan(id)).tasks.find((t) => t.id === task.id)?.status, 'blocked');
+  assert.equal((await plan(id)).tasks.find((t) => t.id === task.id)?.status, 'assigned');
   assertNoConsoleErrors(problems);
   await close();
 });
@@ -163,9 +164,9 @@ test('start: the form starts a project, which is listed and its plan opened', TI
 test('an error shows its kind and the server’s detail: approving what another tab approved', TIMEOUT, async () => {
   const { id, page, context, problems, close, section } = await projectOnPage('awaiting_approval');
 
-  // A second tab approves the project first.
+  // A second tab (its own session storage, so it gets the token from the URL) approves first.
   const other = await context.newPage();
-  await other.goto(page.url());
+  await other.goto(DEMO_URL);
   await other.locator(`#projects > li[data-project-id="${id}"]`).getByRole('button', { name: /^Open plan/ }).click();
   await other.locator('#plan-section').getByRole('button', { name: 'Approve' }).click();
   await other.locator('#message[data-state="done"]').waitFor();
@@ -177,8 +178,8 @@ test('an error shows its kind and the server’s detail: approving what another 
   assert.equal(await error.getAttribute('data-kind'), 'invalid_state');
   assert.match((await error.locator('.message-text').textContent()) ?? '', /^Could not approve “/);
   assert.equal(await error.locator('.error-kind').textContent(), 'invalid_state');
-  assert.equal(await error.locator('.error-current').textContent(), 'approved');
-  assert.match((await error.locator('.error-detail').textContent()) ?? '', /Cannot approve project with status 'approved'/);
+  assert.equal(await error.locator('.error-current').textContent(), 'executing');
+  assert.match((await error.locator('.error-detail').textContent()) ?? '', /Cannot approve project with status 'executing'/);
   assert.equal(await page.locator('#message').getAttribute('aria-live'), 'polite');
   assertNoConsoleErrors(problems, [`/api/deep-work/projects/${id}/approve`]);
   await close();

@@ -47,6 +47,8 @@ pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
         cmd.current_dir(&dir)
             .args(["--test", "--test-reporter=tap"])
             .arg(format!("--test-timeout={TEST_TIMEOUT_MS}"))
+            // One file at a time: the list test compares counts that others would change.
+            .arg("--test-concurrency=1")
             .args(&files)
             .env("DEEPWORK_DEMO_URL", &url)
             .env("DEEPWORK_E2E_OUT", &out)
