@@ -145,7 +145,7 @@ test('keyboard only: Tab to a project, open its plan, pause it', TIMEOUT, async 
   /** @param {import('playwright-core').Locator} target */
   const tabTo = async (target) => {
     const hasFocus = () => target.evaluate((element) => element === document.activeElement);
-    for (let presses = 0; presses < 80 && !(await hasFocus()); presses += 1) await page.keyboard.press('Tab');
+    for (let presses = 0; presses < 150 && !(await hasFocus()); presses += 1) await page.keyboard.press('Tab');
     assert.equal(await hasFocus(), true, `Tab reaches ${await target.textContent()}`);
   };
   await tabTo(open);
