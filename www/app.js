@@ -2,12 +2,13 @@
 // imports the package exactly as a page without a bundler would ('/pkg/index.js'). Each
 // view is its own module; this one runs every call, one at a time, and refreshes the
 // views after a change.
+import { isDeepWorkError } from '/pkg/index.js';
 import { client, setUpConnection } from './connection.js';
 import { confirmThen } from './confirm.js';
 import { quoted } from './dom.js';
 import { clearMessage, showError, showSuccess } from './messages.js';
 import { closePlan, focusPlan, showPlan } from './plan.js';
-import { listOptions, setListBusy, setUpProjects, showProjects } from './projects.js';
+import { focusList, listOptions, setListBusy, setUpProjects, showProjects } from './projects.js';
 import { setUpStart } from './start.js';
 
 /** @typedef {import('/pkg/index.js').DeepWorkClient} DeepWorkClient */
@@ -63,18 +64,13 @@ async function openPlan(id, { focus = true } = {}) {
   } catch (error) {
     if (run !== planRun) return;
     showError('Could not load the plan', error);
-    if (isGone(error)) hidePlan();
+    if (isDeepWorkError(error) && error.kind === 'not_found') hidePlan();
   }
 }
 
 function hidePlan() {
   openId = null;
   closePlan();
-}
-
-/** @param {unknown} error */
-function isGone(error) {
-  return typeof error === 'object' && error !== null && 'kind' in error && error.kind === 'not_found';
 }
 
 /** The list, and the plan shown (if any), as the server has them now. */
@@ -104,7 +100,9 @@ async function act(failure, call, after) {
     setBusy(false);
   }
   await refresh();
+  // Focus stays where the person works: the plan, or the list once the plan is gone.
   if (openId !== null) focusPlan();
+  else focusList();
   return true;
 }
 

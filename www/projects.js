@@ -10,6 +10,7 @@ const limitInput = byId('limit', HTMLInputElement);
 const countLine = byId('projects-count', HTMLElement);
 const list = byId('projects', HTMLUListElement);
 const section = byId('projects-section', HTMLElement);
+const heading = byId('projects-heading', HTMLElement);
 
 for (const [value, text] of Object.entries(PROJECT_STATUS)) {
   const option = el('option', '', text);
@@ -69,4 +70,8 @@ export function showProjects({ projects, count }, onOpen) {
   const matching = `${count} ${count === 1 ? 'project' : 'projects'}`;
   countLine.textContent = projects.length < count ? `${matching} · showing ${projects.length}` : matching;
   countLine.dataset.count = String(count);
+}
+
+export function focusList() {
+  heading.focus();
 }

@@ -140,6 +140,7 @@ test('delete: Keep backs out, Delete removes the project from the server and the
   await row(page, id).waitFor({ state: 'detached' });
   await page.locator('#plan-section').waitFor({ state: 'hidden' });
   assert.equal(await projectStatus(id), null);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'projects-heading', 'focus moves to the list');
   assertNoConsoleErrors(problems);
   await close();
 });
