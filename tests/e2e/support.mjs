@@ -1,17 +1,19 @@
-// What the end-to-end tests share: the demo's URL, a headless Debian Chromium, the
-// devserver's dev routes, waiting for conditions, and screenshots under target/e2e/.
+// What the end-to-end tests share: the demo's URL, the browser under test (Debian's
+// Chromium or Firefox ESR, picked by DEEPWORK_E2E_BROWSER), the devserver's routes for
+// setting up and checking projects, and screenshots under target/e2e/.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, firefox } from 'playwright-core';
 import { CHROMIUM } from '../../tools/chromium.mjs';
 
 /** @typedef {import('playwright-core').Browser} Browser */
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {{ width: number, height: number }} Viewport */
-/** @typedef {{ id: string, title: string, status: string, task_counts: Record<string, number> }} Listed */
 /** @typedef {{ text: string, url: string }} Problem */
+/** @typedef {{ id: string, title: string, status: string, task_type: string }} Task */
+/** @typedef {{ project: { id: string, title: string, status: string }, tasks: Task[], progress: { percent: number }, execution_levels: string[][] }} Plan */
 
 const demoUrl = process.env.DEEPWORK_DEMO_URL;
 if (!demoUrl) {
@@ -26,130 +28,133 @@ export const DEMO_URL = demoUrl;
 export const ORIGIN = new URL(DEMO_URL).origin;
 export const TOKEN = new URLSearchParams(new URL(DEMO_URL).hash.slice(1)).get('token') ?? '';
 
+/** `chromium` or `firefox`: every test file runs once per browser (xtask runs node twice). */
+export const BROWSER = process.env.DEEPWORK_E2E_BROWSER ?? 'chromium';
+if (BROWSER !== 'chromium' && BROWSER !== 'firefox') throw new Error(`DEEPWORK_E2E_BROWSER=${BROWSER}: chromium or firefox`);
+
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 360, height: 740 };
-/** A reader's locale and time zone other than the machine's, so formatting is really theirs. */
-export const LOCALE = 'en-GB';
-export const TIME_ZONE = 'Europe/Berlin';
+export const HOSTILE_TITLE = '<img src=x onerror=alert(1)>';
+export const TIMEOUT = { timeout: 60_000 };
 
 const SCREENSHOTS = process.env.DEEPWORK_E2E_OUT ?? fileURLToPath(new URL('../../target/e2e/', import.meta.url));
 mkdirSync(SCREENSHOTS, { recursive: true });
 
-/** Debian's Chromium, launched as every browser test here launches it. */
+/** The browser under test, launched headless from the system's own build. */
 export function launch() {
-  return chromium.launch(CHROMIUM);
+  return BROWSER === 'firefox'
+    ? firefox.launch({ channel: 'moz-firefox', executablePath: process.env.FIREFOX ?? '/usr/bin/firefox-esr', headless: true })
+    : chromium.launch(CHROMIUM);
 }
 
 /**
  * A new page on the demo's printed URL that records what must not happen there: console
  * errors, uncaught exceptions and dialogs (an `alert()` from injected markup).
  * @param {Browser} browser
- * @param {Viewport} viewport
- * @param {(page: Page) => Promise<unknown>} [prepare]  runs before the page loads (e.g. routes)
+ * @param {Viewport} [viewport]
  */
-export async function openDemo(browser, viewport, prepare) {
-  const context = await browser.newContext({ viewport, locale: LOCALE, timezoneId: TIME_ZONE });
+export async function openDemo(browser, viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   /** @type {Problem[]} */
   const problems = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push({ text: message.text(), url: message.location().url });
   });
-  page.on('pageerror', (error) => problems.push({ text: `uncaught: ${error.message}`, url: '' }));
+  page.on('pageerror', (error) => {
+    // Firefox reports the style playwright injects for a screenshot as blocked by the
+    // page's CSP; Chromium runs the same page and still catches any inline style of ours.
+    if (BROWSER === 'firefox' && error.message.includes('blocked an inline style')) return;
+    problems.push({ text: `uncaught: ${error.message}`, url: '' });
+  });
   page.on('dialog', (dialog) => {
     problems.push({ text: `${dialog.type()}(): ${dialog.message()}`, url: '' });
     void dialog.dismiss();
   });
-  if (prepare) await prepare(page);
   await page.goto(DEMO_URL);
-  return { page, problems, close: () => context.close() };
+  // The list is the first thing the page loads: wait for it (and for its count).
+  await page.locator('#projects-count[data-count]').waitFor();
+  return { page, context, problems, close: () => context.close() };
 }
 
 /**
- * Fails on any console error, except Chromium's "Failed to load resource" line for an
- * answer the test asked for (e.g. the 400 of cancelling a completed project).
+ * Fails on any console error, except a browser's "Failed to load resource" line for an
+ * answer the test asked for (e.g. the error of approving a project twice).
  * @param {Problem[]} problems
- * @param {{ path: string, status: number }[]} [expected]
+ * @param {string[]} [expectedPaths]
  */
-export function assertNoConsoleErrors(problems, expected = []) {
+export function assertNoConsoleErrors(problems, expectedPaths = []) {
   const unexpected = problems.filter(
     (problem) =>
-      !expected.some(
-        ({ path: expectedPath, status }) =>
-          problem.url === `${ORIGIN}${expectedPath}` &&
-          problem.text.startsWith(`Failed to load resource: the server responded with a status of ${status}`),
+      !expectedPaths.some(
+        (expected) => problem.url === `${ORIGIN}${expected}` && problem.text.startsWith('Failed to load resource'),
       ),
   );
   assert.deepEqual(unexpected, []);
 }
 
 /**
- * Calls a devserver dev route (needs `--faults`, except the listing).
+ * Calls the devserver with the token.
  * @param {string} method
  * @param {string} route
  * @param {unknown} [body]
- * @returns {Promise<unknown>}
  */
-async function dev(method, route, body) {
-  const response = await fetch(`${ORIGIN}${route}`, {
+async function call(method, route, body) {
+  return fetch(`${ORIGIN}${route}`, {
     method,
     headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+}
+
+/**
+ * @param {string} method
+ * @param {string} route
+ * @param {unknown} [body]
+ * @returns {Promise<any>}
+ */
+async function json(method, route, body) {
+  const response = await call(method, route, body);
   assert.ok(response.ok, `${method} ${route} answered ${response.status}`);
   return response.json();
 }
 
-/** @returns {Promise<Listed[]>} */
-export async function listProjects() {
-  const body = /** @type {{ projects: Listed[] }} */ (await dev('GET', '/__dev/projects'));
-  return body.projects;
-}
-
-/** @param {string} id */
-export async function projectStatus(id) {
-  const project = (await listProjects()).find((candidate) => candidate.id === id);
-  assert.ok(project, `project ${id} is not listed`);
-  return project.status;
+/**
+ * The seeded projects' ids by status (the oldest project of each status is the seeded one).
+ * @returns {Promise<Map<string, string>>}
+ */
+export async function seededProjects() {
+  const { projects } = /** @type {{ projects: { id: string, status: string }[] }} */ (await json('GET', '/__dev/projects'));
+  const seeded = new Map();
+  for (const project of projects) if (!seeded.has(project.status)) seeded.set(project.status, project.id);
+  return seeded;
 }
 
 /**
- * Creates a project on the server, e.g. `{ status: 'executing', fault: 'hang' }`.
- * @param {Record<string, unknown>} spec
+ * Creates a project in `status` with the seeded projects' tasks (needs `--faults`).
+ * @param {string} status
  * @returns {Promise<string>}
  */
-export async function createProject(spec) {
-  const body = /** @type {{ id: string }} */ (await dev('POST', '/__dev/projects', spec));
-  return body.id;
+export async function createProject(status) {
+  return (await json('POST', '/__dev/projects', { status })).id;
 }
 
-/** @param {string} id */
-export async function cancelRequests(id) {
-  const stats = /** @type {{ cancel_requests: number }} */ (await dev('GET', `/__dev/projects/${id}/stats`));
-  return stats.cancel_requests;
+/** @param {string} id @returns {Promise<Plan>} */
+export function plan(id) {
+  return json('GET', `/api/deep-work/projects/${id}/plan`);
 }
 
-/** @param {string} id */
-export async function plan(id) {
-  const response = await fetch(`${ORIGIN}/api/deep-work/projects/${id}/plan`, {
-    headers: { Authorization: `Bearer ${TOKEN}` },
-  });
+/** The project's status on the server, or null once it is gone. @param {string} id */
+export async function projectStatus(id) {
+  const response = await call('GET', `/api/mission-control/projects/${id}`);
+  if (response.status === 404) return null;
   assert.equal(response.status, 200);
-  return /** @type {{ project: { completed_at: string | null } }} */ (await response.json());
+  return /** @type {{ project: { status: string } }} */ (await response.json()).project.status;
 }
 
-/**
- * Waits until `condition` holds, checking every 50 ms, for at most `timeoutMs`.
- * @param {() => Promise<boolean>} condition
- * @param {string} what
- * @param {number} [timeoutMs]
- */
-export async function until(condition, what, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** @param {{ status?: string }} [query] @returns {Promise<{ projects: { id: string, status: string }[], count: number }>} */
+export function listed(query = {}) {
+  return json('GET', `/api/mission-control/projects?${new URLSearchParams(query)}`);
 }
 
 /**
@@ -162,6 +167,29 @@ export function row(page, id) {
 }
 
 /**
+ * Opens project `id`'s plan from its row and waits for it.
+ * @param {Page} page
+ * @param {string} id
+ */
+export async function openPlan(page, id) {
+  await row(page, id).getByRole('button', { name: /^Open plan/ }).click();
+  const section = page.locator(`#plan-section[data-project-id="${id}"]`);
+  await section.locator('.plan-actions').waitFor();
+  return section;
+}
+
+/**
+ * Waits for the message region to show the outcome of the last call.
+ * @param {Page} page
+ * @param {'done' | 'error'} state
+ */
+export async function message(page, state) {
+  const region = page.locator(`#message[data-state="${state}"]`);
+  await region.waitFor();
+  return region;
+}
+
+/**
  * Text of the element that has focus, for keyboard checks.
  * @param {Page} page
  */
@@ -170,12 +198,25 @@ export function focusedText(page) {
 }
 
 /**
- * Saves a screenshot as target/e2e/NAME.png.
+ * Whether the page scrolls sideways (Firefox's viewport keeps room for a scroll bar, so
+ * the content width is compared with the page's own, not with the viewport's).
+ * @param {Page} page
+ */
+export function scrollsSideways(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+}
+
+/**
+ * Saves a screenshot as target/e2e/BROWSER-NAME.png.
  * @param {Page} page
  * @param {string} name
  * @param {{ fullPage?: boolean }} [options]
  */
 export async function screenshot(page, name, options = {}) {
-  // Let the caret and the spinner not make two runs' pictures differ for nothing.
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: options.fullPage ?? true, animations: 'disabled', caret: 'hide' });
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, `${BROWSER}-${name}.png`),
+    fullPage: options.fullPage ?? true,
+    animations: 'disabled',
+    caret: 'hide',
+  });
 }

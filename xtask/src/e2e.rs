@@ -1,6 +1,7 @@
-//! The end-to-end step of `cargo xtask test`: the demo page in headless Chromium, driven
-//! by playwright-core from node's test runner (`tests/e2e/*.test.mjs`), against the
-//! demo's own server started the way `cargo xtask demo` starts it.
+//! The end-to-end step of `cargo xtask test`: the demo dashboard in headless Chromium
+//! and Firefox ESR, driven by playwright-core from node's test runner
+//! (`tests/e2e/*.test.mjs`, once per browser), against the demo's own server started
+//! the way `cargo xtask demo` starts it.
 
 use crate::devserver;
 use crate::process::{run_counting, Counts, Result};
@@ -12,13 +13,18 @@ use std::process::Command;
 /// Bound for each test (node's own timeout); a test that waits longer has failed.
 const TEST_TIMEOUT_MS: &str = "120000";
 
-/// Runs the end-to-end tests; returns the passed and failed counts and whether node
-/// exited 0. Screenshots of each state land in target/e2e/, with the server's log.
+/// The browsers every test file runs in, as `DEEPWORK_E2E_BROWSER` names them.
+const BROWSERS: [&str; 2] = ["chromium", "firefox"];
+
+/// Runs the end-to-end tests in each browser; returns the passed and failed counts of
+/// all runs and whether node exited 0 each time. Screenshots (named after the browser)
+/// land in target/e2e/, with the server's log.
 pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
     let dir = root.join("tests/e2e");
     toolchain::ensure_npm_deps(&dir, "")?;
-    // The documented flavor, so that cancelling a completed project is an error (the
-    // lenient one answers 200 with the project unchanged); --faults for `hang` projects.
+    // The documented flavor, so that a wrong status is an error (the lenient one answers
+    // 200 with the project unchanged); --faults for the dev routes that create projects.
+    // One server for both browsers: the tests change only projects they create.
     let flags = [
         "--addr",
         "127.0.0.1:0",
@@ -33,19 +39,34 @@ pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
     let (_server, url) =
         devserver::serve_demo(root, tools, &flags, Some(&out.join("devserver.log")))?;
 
-    let mut cmd = Command::new("node");
-    cmd.current_dir(&dir)
-        .args(["--test", "--test-reporter=tap"])
-        .arg(format!("--test-timeout={TEST_TIMEOUT_MS}"))
-        .args(test_files(&dir)?)
-        .env("DEEPWORK_DEMO_URL", &url)
-        .env("DEEPWORK_E2E_OUT", &out);
-    let result = run_counting(&mut cmd, tap_line);
+    let files = test_files(&dir)?;
+    let mut total = Counts::default();
+    let mut all_ok = true;
+    for browser in BROWSERS {
+        let mut cmd = Command::new("node");
+        cmd.current_dir(&dir)
+            .args(["--test", "--test-reporter=tap"])
+            .arg(format!("--test-timeout={TEST_TIMEOUT_MS}"))
+            // One file at a time: the list test compares counts that others would change.
+            .arg("--test-concurrency=1")
+            .args(&files)
+            .env("DEEPWORK_DEMO_URL", &url)
+            .env("DEEPWORK_E2E_OUT", &out)
+            .env("DEEPWORK_E2E_BROWSER", browser);
+        let (counts, ok) = run_counting(&mut cmd, tap_line)?;
+        eprintln!(
+            "e2e {browser}: {} passed, {} failed",
+            counts.passed, counts.failed
+        );
+        total.passed += counts.passed;
+        total.failed += counts.failed;
+        all_ok &= ok;
+    }
     eprintln!(
         "e2e: screenshots and the server's request log in {}",
         out.display()
     );
-    result
+    Ok((total, all_ok))
 }
 
 /// TAP's closing lines: `# pass N`, `# fail N`; a test cut off is `# cancelled N`.

@@ -1,0 +1,187 @@
+// Every action the dashboard offers, each on a project of its own, and an error shown
+// with its kind and the server's detail.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  DEMO_URL,
+  TIMEOUT,
+  assertNoConsoleErrors,
+  createProject,
+  launch,
+  message,
+  openDemo,
+  openPlan,
+  plan,
+  projectStatus,
+  row,
+} from './support.mjs';
+
+/** @type {import('playwright-core').Browser} */
+let browser;
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/**
+ * A new project in `status`, its plan open on a fresh page.
+ * @param {string} status
+ */
+async function projectOnPage(status) {
+  const id = await createProject(status);
+  const demo = await openDemo(browser);
+  await row(demo.page, id).waitFor();
+  const section = await openPlan(demo.page, id);
+  return { id, section, ...demo };
+}
+
+/**
+ * On a new project in `status`, clicks the project action `name`, confirming in the dialog when it asks, and waits
+ * for the plan to show `status`.
+ * @param {string} status
+ * @param {string} name
+ * @param {string} to  the project's status afterwards
+ * @param {string} [confirm]  the dialog's confirming button
+ */
+async function projectAction(status, name, to, confirm) {
+  const demo = await projectOnPage(status);
+  const { page, section, id } = demo;
+  await section.getByRole('button', { name }).click();
+  if (confirm) await page.getByRole('dialog').getByRole('button', { name: confirm }).click();
+  const done = await message(page, 'done');
+  await section.locator(`.badge[data-status="${to}"]`).waitFor();
+  assert.equal(await projectStatus(id), to);
+  // The list follows.
+  await row(page, id).locator(`.badge[data-status="${to}"]`).waitFor();
+  return { ...demo, done };
+}
+
+test('approve: an awaiting project is approved and starts executing', TIMEOUT, async () => {
+  const { problems, close, done, section } = await projectAction('awaiting_approval', 'Approve', 'executing');
+  assert.match((await done.textContent()) ?? '', /^Approved “/);
+  assert.equal(await section.getByRole('button', { name: 'Approve' }).count(), 0);
+  assertNoConsoleErrors(problems);
+  await close();
+});
+
+test('pause: an executing project is paused and offers Resume', TIMEOUT, async () => {
+  const { problems, close, section } = await projectAction('executing', 'Pause', 'paused');
+  assert.equal(await section.getByRole('button', { name: 'Resume' }).count(), 1);
+  assert.equal(await section.getByRole('button', { name: 'Pause' }).count(), 0);
+  assertNoConsoleErrors(problems);
+  await close();
+});
+
+test('resume: a paused project executes again', TIMEOUT, async () => {
+  const { problems, close, section } = await projectAction('paused', 'Resume', 'executing');
+  assert.equal(await section.getByRole('button', { name: 'Pause' }).count(), 1);
+  assertNoConsoleErrors(problems);
+  await close();
+});
+
+test('cancel: asks first, then the project is cancelled and offers no more transitions', TIMEOUT, async () => {
+  const { problems, close, section } = await projectAction('executing', 'Cancel project…', 'cancelled', 'Cancel project');
+  assert.deepEqual(await section.locator('.plan-actions button').allTextContents(), ['Delete project…']);
+  // Done work was kept; nothing is left to skip or retry.
+  assert.equal(await section.locator('.task-actions button').count(), 0);
+  assertNoConsoleErrors(problems);
+  await close();
+});
+
+test('skip: a pending task is skipped and the progress moves', TIMEOUT, async () => {
+  const { id, page, problems, close, section } = await projectOnPage('executing');
+  const before = await plan(id);
+  const task = before.tasks.find((t) => ['inbox', 'assigned', 'review'].includes(t.status));
+  assert.ok(task, 'the executing project has a pending task');
+  const item = section.locator(`.task[data-task-id="${task.id}"]`);
+  await item.getByRole('button', { name: `Skip “${task.title}”` }).click();
+  await message(page, 'done');
+  await section.locator(`.task[data-task-id="${task.id}"][data-status="skipped"]`).waitFor();
+  assert.equal(await section.locator(`.task[data-task-id="${task.id}"] button`).count(), 0);
+  const afterSkip = await plan(id);
+  assert.ok(afterSkip.progress.percent > before.progress.percent);
+  assert.equal(Number(await section.locator('progress').getAttribute('value')), afterSkip.progress.percent);
+  assertNoConsoleErrors(problems);
+  await close();
+});
+
+test('retry: a blocked task is assigned again and loses its Blocked mark', TIMEOUT, async () => {
+  const { id, page, problems, close, section } = await projectOnPage('executing');
+  const task = (await plan(id)).tasks.find((t) => t.status === 'blocked');
+  assert.ok(task, 'the executing project has a blocked task');
+  const item = section.locator(`.task[data-task-id="${task.id}"]`);
+  assert.equal(await item.locator('.tag-blocked').textContent(), 'Blocked');
+  await item.getByRole('button', { name: `Retry “${task.title}”` }).click();
+  await message(page, 'done');
+  await section.locator(`.task[data-task-id="${task.id}"][data-status="assigned"]`).waitFor();
+  assert.equal(await section.locator(`.task[data-task-id="${task.id}"] .tag-blocked`).count(), 0);
+  assert.equal((await plan(id)).tasks.find((t) => t.id === task.id)?.status, 'assigned');
+  assertNoConsoleErrors(problems);
+  await close();
+});
+
+test('delete: Keep backs out, Delete removes the project from the server and the list', TIMEOUT, async () => {
+  const { id, page, problems, close, section } = await projectOnPage('draft');
+  const dialog = page.getByRole('dialog');
+  await section.getByRole('button', { name: 'Delete project…' }).click();
+  await dialog.waitFor();
+  assert.match((await dialog.getByRole('heading').textContent()) ?? '', /^Delete “/);
+  await dialog.getByRole('button', { name: 'Keep project' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await projectStatus(id), 'draft');
+
+  await section.getByRole('button', { name: 'Delete project…' }).click();
+  await dialog.getByRole('button', { name: 'Delete project' }).click();
+  await message(page, 'done');
+  await row(page, id).waitFor({ state: 'detached' });
+  await page.locator('#plan-section').waitFor({ state: 'hidden' });
+  assert.equal(await projectStatus(id), null);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'projects-heading', 'focus moves to the list');
+  assertNoConsoleErrors(problems);
+  await close();
+});
+
+test('start: the form starts a project, which is listed and its plan opened', TIMEOUT, async () => {
+  const { page, problems, close } = await openDemo(browser);
+  await page.getByLabel('What should the project achieve?').fill('Write a changelog generator for our monorepo');
+  await page.getByLabel('Research depth').selectOption('quick');
+  await page.getByRole('button', { name: 'Start project' }).click();
+  const done = await message(page, 'done');
+  assert.match((await done.textContent()) ?? '', /^Started “/);
+  const section = page.locator('#plan-section[data-project-id]');
+  await section.locator('.plan-actions').waitFor();
+  const id = /** @type {string} */ (await section.getAttribute('data-project-id'));
+  await row(page, id).waitFor();
+  assert.notEqual(await projectStatus(id), null);
+  assert.equal(await page.getByLabel('What should the project achieve?').inputValue(), '', 'the form is reset');
+  assertNoConsoleErrors(problems);
+  await close();
+});
+
+test('an error shows its kind and the server’s detail: approving what another tab approved', TIMEOUT, async () => {
+  const { id, page, context, problems, close, section } = await projectOnPage('awaiting_approval');
+
+  // A second tab (its own session storage, so it gets the token from the URL) approves first.
+  const other = await context.newPage();
+  await other.goto(DEMO_URL);
+  await other.locator(`#projects > li[data-project-id="${id}"]`).getByRole('button', { name: /^Open plan/ }).click();
+  await other.locator('#plan-section').getByRole('button', { name: 'Approve' }).click();
+  await other.locator('#message[data-state="done"]').waitFor();
+  await other.close();
+
+  // This tab still offers Approve; the server says why it cannot.
+  await section.getByRole('button', { name: 'Approve' }).click();
+  const error = await message(page, 'error');
+  assert.equal(await error.getAttribute('data-kind'), 'invalid_state');
+  assert.match((await error.locator('.message-text').textContent()) ?? '', /^Could not approve “/);
+  assert.equal(await error.locator('.error-kind').textContent(), 'invalid_state');
+  assert.equal(await error.locator('.error-current').textContent(), 'executing');
+  assert.match((await error.locator('.error-detail').textContent()) ?? '', /Cannot approve project with status 'executing'/);
+  assert.equal(await page.locator('#message').getAttribute('aria-live'), 'polite');
+  assertNoConsoleErrors(problems, [`/api/deep-work/projects/${id}/approve`]);
+  await close();
+});

@@ -1,0 +1,182 @@
+// A project's plan from `client.getPlan(id)`: its actions, a progress bar, and its tasks
+// grouped by execution level. Blocked and human tasks carry a word and a symbol, not
+// just a colour.
+import { badge, button, byId, el, label, quoted, TASK_STATUS } from './dom.js';
+
+/** @typedef {import('/pkg/index.js').Plan} Plan */
+/** @typedef {import('/pkg/index.js').Project} Project */
+/** @typedef {import('/pkg/index.js').Task} Task */
+/** @typedef {'approve' | 'pause' | 'resume' | 'cancel' | 'delete'} ProjectAction */
+/** @typedef {'skip' | 'retry'} TaskAction */
+/**
+ * @typedef {{
+ *   project: (action: ProjectAction, project: Project) => void,
+ *   task: (action: TaskAction, project: Project, task: Task) => void,
+ * }} Handlers
+ */
+
+const section = byId('plan-section', HTMLElement);
+const heading = byId('plan-heading', HTMLElement);
+const body = byId('plan-body', HTMLElement);
+
+/** Which project actions each status allows; delete is always offered. */
+const CANCELLABLE = new Set(['draft', 'planning', 'awaiting_approval', 'approved', 'executing', 'paused', 'failed']);
+/** @type {Record<string, ProjectAction>} */
+const NEXT_STEP = { awaiting_approval: 'approve', executing: 'pause', paused: 'resume' };
+const SKIPPABLE = new Set(['inbox', 'assigned', 'review', 'blocked']);
+
+/** @type {Record<ProjectAction, string>} */
+const PROJECT_LABELS = {
+  approve: 'Approve',
+  pause: 'Pause',
+  resume: 'Resume',
+  cancel: 'Cancel project…',
+  delete: 'Delete project…',
+};
+
+/**
+ * @param {Project} project
+ * @param {Handlers} on
+ */
+function projectActions(project, on) {
+  /** @type {ProjectAction[]} */
+  const actions = [];
+  const next = NEXT_STEP[project.status];
+  if (next) actions.push(next);
+  if (CANCELLABLE.has(project.status)) actions.push('cancel');
+  actions.push('delete');
+  const bar = el('div', 'plan-actions');
+  bar.setAttribute('role', 'group');
+  bar.setAttribute('aria-label', 'Project actions');
+  for (const action of actions) {
+    const style = action === 'cancel' || action === 'delete' ? 'button-danger-quiet' : '';
+    const control = button(PROJECT_LABELS[action], style);
+    control.dataset.action = action;
+    control.addEventListener('click', () => on.project(action, project));
+    bar.append(control);
+  }
+  return bar;
+}
+
+/** @param {import('/pkg/index.js').Progress} progress */
+function progressBar(progress) {
+  const wrap = el('div', 'progress');
+  const id = 'plan-progress';
+  const caption = el('label', 'progress-caption', `${progress.percent}% done`);
+  caption.htmlFor = id;
+  const bar = el('progress');
+  bar.id = id;
+  bar.max = 100;
+  bar.value = progress.percent;
+  const parts = [
+    `${progress.completed} of ${progress.total} done`,
+    `${progress.skipped} skipped`,
+    `${progress.in_progress} in progress`,
+    `${progress.blocked} blocked`,
+    `${progress.human_pending} waiting for a person`,
+  ];
+  wrap.append(caption, bar, el('p', 'progress-counts', parts.join(' · ')));
+  return wrap;
+}
+
+/**
+ * @param {Task} task
+ * @param {Project} project
+ * @param {Handlers} on
+ */
+function taskItem(task, project, on) {
+  const item = el('li', 'task');
+  item.dataset.taskId = task.id;
+  item.dataset.status = task.status;
+  item.dataset.type = task.task_type;
+  const text = el('div', 'task-text');
+  text.append(el('span', 'task-title', task.title));
+  const tags = el('p', 'task-tags');
+  // A blocked task's status is its mark: a word and a symbol, not just a colour.
+  if (task.status === 'blocked') tags.append(el('span', 'tag tag-blocked', 'Blocked'));
+  else tags.append(el('span', 'task-status', label(TASK_STATUS, task.status)));
+  if (task.task_type === 'human') tags.append(el('span', 'tag tag-human', 'Human task'));
+  text.append(tags);
+  if (task.error_message) text.append(el('span', 'task-note', task.error_message));
+  item.append(text);
+
+  /** @type {TaskAction[]} */
+  const actions = [];
+  if (SKIPPABLE.has(task.status)) actions.push('skip');
+  if (task.status === 'blocked') actions.push('retry');
+  if (actions.length > 0) {
+    const bar = el('div', 'task-actions');
+    for (const action of actions) {
+      const control = button(action === 'skip' ? 'Skip' : 'Retry', 'button-quiet button-small', quoted(task.title));
+      control.dataset.action = action;
+      control.addEventListener('click', () => on.task(action, project, task));
+      bar.append(control);
+    }
+    item.append(bar);
+  }
+  return item;
+}
+
+/**
+ * Tasks in the plan's execution levels, then any no level names.
+ * @param {Plan} plan
+ * @returns {{ name: string, tasks: Task[] }[]}
+ */
+function groups(plan) {
+  const byTaskId = new Map(plan.tasks.map((task) => [task.id, task]));
+  const placed = new Set();
+  const result = plan.execution_levels.map((ids, index) => {
+    const tasks = [];
+    for (const id of ids) {
+      const task = byTaskId.get(id);
+      if (task && !placed.has(id)) {
+        placed.add(id);
+        tasks.push(task);
+      }
+    }
+    return { name: `Level ${index + 1}`, tasks };
+  });
+  // A task the levels leave out but task_level_map places still joins its level.
+  const rest = [];
+  for (const task of plan.tasks) {
+    if (placed.has(task.id)) continue;
+    const level = plan.task_level_map[task.id];
+    if (typeof level === 'number' && result[level]) result[level].tasks.push(task);
+    else rest.push(task);
+  }
+  if (rest.length > 0) result.push({ name: 'Not in a level', tasks: rest });
+  return result.filter((group) => group.tasks.length > 0);
+}
+
+/**
+ * @param {Plan} plan
+ * @param {Handlers} on
+ */
+export function showPlan(plan, on) {
+  const { project } = plan;
+  section.hidden = false;
+  section.dataset.projectId = project.id;
+  heading.textContent = project.title;
+  const meta = el('p', 'project-meta');
+  meta.append(badge(project.status), el('span', 'project-id', project.id));
+  const levels = el('div', 'levels');
+  for (const group of groups(plan)) {
+    const level = el('section', 'level');
+    const title = el('h3', 'level-title', group.name);
+    const list = el('ul', 'tasks');
+    list.append(...group.tasks.map((task) => taskItem(task, project, on)));
+    level.append(title, list);
+    levels.append(level);
+  }
+  body.replaceChildren(meta, projectActions(project, on), progressBar(plan.progress), levels);
+}
+
+export function closePlan() {
+  section.hidden = true;
+  delete section.dataset.projectId;
+  body.replaceChildren();
+}
+
+export function focusPlan() {
+  heading.focus();
+}
