@@ -45,7 +45,7 @@ pub fn all(root: &Path) -> Result {
     }
 
     let (counts, ok) = crate::e2e::run(root, &tools)?;
-    rows.push(("e2e (playwright, chromium)", counts, ok));
+    rows.push(("e2e (playwright, chromium + firefox)", counts, ok));
 
     let crate_rows = crate::rust_crate::run(root, &tools);
     for (name, passed, failed, ok) in crate::consumers::run(root, &tools, &bin)?
