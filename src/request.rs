@@ -68,9 +68,9 @@ impl NewProject {
     /// The body of `POST /api/deep-work/start`.
     pub(crate) fn to_json(&self) -> Result<String, Error> {
         self.check().map_err(Error::invalid_argument)?;
-        let body = to_object(&StartBody {
+        let body = to_object(&Body {
             description: &self.description,
-            research_depth: self.research_depth.as_str(),
+            research_depth: Some(self.research_depth.as_str()),
         })?;
         if let Some(analysis) = &self.goal_analysis {
             let value = analysis.raw();
@@ -141,24 +141,25 @@ pub(crate) fn check_description(description: &str) -> Result<(), &'static str> {
     }
 }
 
+/// The body of start and of parse-goal (which sends no depth): one type, one encoder.
 #[derive(Serialize)]
-struct StartBody<'a> {
+struct Body<'a> {
     description: &'a str,
-    research_depth: &'a str,
-}
-
-#[derive(Serialize)]
-struct GoalBody<'a> {
-    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    research_depth: Option<&'a str>,
 }
 
 /// The body of `POST /api/deep-work/parse-goal`.
 pub(crate) fn goal_json(description: &str) -> Result<String, Error> {
     check_description(description).map_err(Error::invalid_argument)?;
-    stringify(&to_object(&GoalBody { description })?, BAD_DESCRIPTION)
+    let body = Body {
+        description,
+        research_depth: None,
+    };
+    stringify(&to_object(&body)?, BAD_DESCRIPTION)
 }
 
-fn to_object(body: &impl Serialize) -> Result<JsValue, Error> {
+fn to_object(body: &Body) -> Result<JsValue, Error> {
     body.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|_| Error::invalid_argument(BAD_DESCRIPTION))
 }

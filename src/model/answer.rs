@@ -29,7 +29,7 @@ named_fields!(envelope {
     success: bool,
     project: Project,
     projects: Vec<Project>,
-    count: u64,
+    count: u32,
     task: Task,
     tasks: Vec<Task>,
     progress: Progress,
@@ -205,7 +205,7 @@ pub struct ProjectList {
     pub projects: Vec<Project>,
     /// How many projects match the filter, before the limit: may exceed `projects.len()`.
     #[serde(deserialize_with = "envelope::count")]
-    pub count: u64,
+    pub count: u32,
     #[serde(skip)]
     raw: Raw,
 }
@@ -219,7 +219,7 @@ impl ProjectList {
 
 impl FromBody for ProjectList {
     fn check(self) -> Result<Self, Invalid> {
-        if self.count < self.projects.len() as u64 {
+        if (self.count as usize) < self.projects.len() {
             return Err(Invalid::at(
                 "count",
                 "expected at least the number of projects sent",

@@ -48,7 +48,7 @@ pub struct Project {
     pub folder_path: Option<String>,
     /// How many files the project has; sent in plans and listings.
     #[serde(default, deserialize_with = "project::file_count")]
-    pub file_count: Option<u64>,
+    pub file_count: Option<u32>,
     /// The server's own object; `metadata` and unknown fields live only there.
     #[serde(skip)]
     raw: Raw,
@@ -70,7 +70,7 @@ named_fields!(project {
     created_at: Option<String>,
     updated_at: Option<String>,
     folder_path: Option<String>,
-    file_count: Option<u64>,
+    file_count: Option<u32>,
 });
 
 impl Project {
