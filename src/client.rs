@@ -175,14 +175,14 @@ impl DeepWorkClient {
         let body = request::goal_json(description)?;
         let mut call = self.call(None)?;
         let goal_url = url::deep_work_url(&self.server.base_url, "parse-goal");
-        let result = fetch(
-            &mut call,
-            Method::POST,
-            &goal_url,
-            Some(&body),
-            |a: GoalAnswer| Ok(a.analysis),
-        )
-        .await;
+        // serde reads a struct from an array too; an analysis is an object.
+        let analysis = |a: GoalAnswer| match a.analysis.raw() {
+            raw if js_sys::Array::is_array(raw) => {
+                Err(Invalid::at("goal_analysis", "expected an object"))
+            }
+            _ => Ok(a.analysis),
+        };
+        let result = fetch(&mut call, Method::POST, &goal_url, Some(&body), analysis).await;
         finish(&call, result, None)
     }
 

@@ -137,13 +137,16 @@ async fn a_server_that_never_answers_or_stalls_its_body_times_out_on_every_call(
 
 #[wasm_bindgen_test]
 async fn a_dropped_connection_is_a_network_error_on_every_call() {
+    // Armed for every request: a browser resends a request by itself when a reused
+    // connection is reset before any answer, so one reset may not reach the SDK.
     let server = documented();
     for route in ROUTES {
-        let target = arm(&server, route, "reset", &[once()]).await;
-        let error = expect_error(
-            call_route(&server, route, &target, &[no_retries()]).await,
-            "network",
-        );
+        let target = arm(&server, route, "reset", &[]).await;
+        let result = call_route(&server, route, &target, &[no_retries()]).await;
+        if route.is_global() {
+            disarm(&server, route).await;
+        }
+        let error = expect_error(result, "network");
         assert!(
             get(&error, "cause").is_instance_of::<js_sys::Error>(),
             "{route:?}: the browser's error is the cause"

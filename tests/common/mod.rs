@@ -416,6 +416,12 @@ pub async fn arm(server: &Server, route: Route, fault: &str, extra: &[(&str, JsV
     target_with(server, route, &spec).await
 }
 
+/// Takes the server-wide fault off `route` (for faults armed without `fault_times`).
+pub async fn disarm(server: &Server, route: Route) {
+    let spec = obj(&[("route", route.name().into()), ("fault", JsValue::NULL)]);
+    dev(server, "POST", "/__dev/faults", Some(spec)).await;
+}
+
 /// A fresh target on which `route` would succeed, made with `spec` (more fields of
 /// the dev route's body).
 pub async fn target_with(server: &Server, route: Route, spec: &[(&str, JsValue)]) -> Target {
