@@ -7,7 +7,7 @@
 use crate::devserver;
 use crate::package;
 use crate::process::{run_bounded, Result};
-use crate::size::{Sizes, BUDGET_KIB};
+use crate::size::{Sizes, BUDGET_KIB, ISSUE_BUDGET_KIB, ISSUE_GOAL_KIB};
 use crate::toolchain::{self, Tools};
 use serde_json::Value;
 use std::fs;
@@ -199,11 +199,15 @@ fn table(machine: &Machine, sizes: &Sizes, r: &Results) -> Result<String> {
         format!("{}; each file gzipped on its own", parts.join(" + ")),
     );
     let total = sizes.total();
-    let verdict = if sizes.within_budget() { "OK" } else { "OVER" };
+    let met = total as f64 <= ISSUE_BUDGET_KIB * 1024.0;
     row(
         "whole package gzip",
         kib(total),
-        format!("budget: whole package ≤ {BUDGET_KIB:.0} KiB gzipped (wasm + JS): **{verdict}**"),
+        format!(
+            "issue 12's budget: ≤ {ISSUE_BUDGET_KIB:.0} KiB (goal {ISSUE_GOAL_KIB:.0}) gzipped, wasm + JS: **{}**; \
+             the size test guards {BUDGET_KIB} KiB (xtask/src/size.rs says why)",
+            if met { "met" } else { "not met" }
+        ),
     );
     row(
         "for scale",

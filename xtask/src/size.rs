@@ -16,6 +16,10 @@ use std::process::Command;
 /// Until that is decided, this guards what was reached.
 pub const BUDGET_KIB: f64 = 77.5;
 
+/// What issue 12 asks for the whole API, and its goal: the bench reports against them.
+pub const ISSUE_BUDGET_KIB: f64 = 64.0;
+pub const ISSUE_GOAL_KIB: f64 = 48.0;
+
 /// Gzipped and raw sizes of what a browser loads from the package, in bytes.
 pub struct Sizes {
     pub wasm_raw: u64,
