@@ -34,3 +34,10 @@ export async function cancelRequests(id) {
   const { cancel_requests } = await dev('GET', `/projects/${encodeURIComponent(id)}/stats`);
   return cancel_requests;
 }
+
+/** How many tasks the server has for the project. */
+export async function taskCount(id) {
+  const { projects } = await dev('GET', '/projects');
+  const counts = projects.find((p) => p.id === id)?.task_counts ?? {};
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}

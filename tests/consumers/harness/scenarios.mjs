@@ -1,17 +1,31 @@
-// The two scenarios every page fixture runs (its index.html shows the outcome): a first
-// call that cancels, with no console problems, and a wrong token that reaches the page
-// as a typed DeepWorkError. Each page is served from its own origin, so every call is a
-// real cross-origin request to the devserver.
+// The scenarios every page fixture runs (its index.html shows the outcome as text): a
+// first call that cancels, with no console problems, a wrong token that reaches the
+// page as a typed DeepWorkError, and the calls beyond cancel (a plan, a listing, and
+// approving a draft: invalid_state). Each page is served from its own origin, so every
+// call is a real cross-origin request to the devserver.
+//
+// The pages take `call` (cancel, plan, list or approve), `projectId`, `status` and
+// `limit` in the fragment, and write:
+//   cancel, approve  `${project.id} is ${project.status}`
+//   plan             `${tasks.length} tasks, ${progress.percent}% of ${progress.total} done`
+//   list             `${count} found, listed: ${statuses joined by ', '}`
+//   a DeepWorkError  `${call} failed: ${kind}`, then ` (${currentStatus})` when it has one
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { usePageFixture } from './browser.mjs';
+import { checkDraftNotApproved, checkListing, checkPlan, LISTING, prepareListing } from './checks.mjs';
 import { baseUrl, cancelRequests, createProject, serverStatus, token } from './devserver.mjs';
+
+/** The parts of a page's text, or a failed assertion that shows the text. */
+function parse(text, pattern) {
+  return text.match(pattern) ?? assert.fail(`unexpected outcome: ${text}`);
+}
 
 /**
  * @param {URL} folderUrl the fixture's folder
- * @param {{ who: string, unauthorized: string }} expect who makes the call, and the
- *   text the page shows for a wrong token
+ * @param {{ who: string, http?: boolean }} expect who makes the call, and whether the
+ *   page adds ` (HTTP status)` to a failure
  */
 export function pageScenarios(folderUrl, expect) {
   const page = usePageFixture(folderUrl);
@@ -28,7 +42,42 @@ export function pageScenarios(folderUrl, expect) {
   test(`a wrong token reaches ${expect.who} as a DeepWorkError of kind unauthorized`, async () => {
     const projectId = await createProject('executing');
     const { text } = await page.open({ baseUrl, token: 'wrong-token', projectId });
-    assert.equal(text, expect.unauthorized);
+    assert.equal(text, `cancel failed: unauthorized${expect.http ? ' (HTTP 401)' : ''}`);
     assert.equal(await serverStatus(projectId), 'executing');
+  });
+
+  callScenarios(page.open, expect);
+}
+
+/**
+ * getPlan, listProjects and approveProject's invalid_state, for a page that `open`
+ * loads with fragment parameters (see the top of this file).
+ */
+export function callScenarios(open, expect) {
+  const call = (params) => open({ baseUrl, token, ...params });
+
+  test(`${expect.who} reads the plan of a fresh project`, async () => {
+    const projectId = await createProject('executing');
+    const { text, problems } = await call({ call: 'plan', projectId });
+    const [, tasks, total] = parse(text, /^(\d+) tasks, [\d.]+% of (\d+) done$/);
+    await checkPlan(projectId, { tasks: Number(tasks), total: Number(total) });
+    assert.deepEqual(problems, []);
+  });
+
+  test(`${expect.who} lists projects by status, at most the limit`, async () => {
+    await prepareListing();
+    const { text, problems } = await call({ call: 'list', ...LISTING });
+    const [, count, statuses] = parse(text, /^(\d+) found, listed: (.*)$/);
+    checkListing({ count: Number(count), statuses: statuses.split(', ') });
+    assert.deepEqual(problems, []);
+  });
+
+  test(`approving a draft reaches ${expect.who} as invalid_state with the status it is in`, async () => {
+    const projectId = await createProject('draft');
+    const { text } = await call({ call: 'approve', projectId });
+    const [, kind, currentStatus] = parse(text, expect.http
+      ? /^approve failed: (\w+) \((\w+)\) \(HTTP 40[04]\)$/
+      : /^approve failed: (\w+) \((\w+)\)$/);
+    await checkDraftNotApproved(projectId, { kind, currentStatus });
   });
 }

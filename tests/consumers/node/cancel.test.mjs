@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { cancelProject, DeepWorkClient, DeepWorkError, isDeepWorkError } from 'deepwork-client';
+import { checkDraftNotApproved, checkListing, checkPlan, INVALID_STATE_STATUSES, LISTING, prepareListing } from '../harness/checks.mjs';
 import { baseUrl, cancelRequests, createProject, serverStatus, token } from '../harness/devserver.mjs';
 import { cancel } from './cancel.mjs';
 
@@ -58,6 +59,30 @@ test('a DeepWorkClient keeps the server and token', async () => {
   const projectId = await createProject('executing');
   assert.equal((await client.cancelProject(projectId)).status, 'cancelled');
   assert.throws(() => new DeepWorkClient({ baseUrl }), (e) => isDeepWorkError(e) && e.kind === 'invalid_argument');
+});
+
+test('getPlan reads the plan of a fresh project', async () => {
+  const projectId = await createProject('executing');
+  const plan = await new DeepWorkClient({ token, baseUrl }).getPlan(projectId);
+  await checkPlan(projectId, { tasks: plan.tasks.length, total: plan.progress.total });
+  assert.equal(plan.project.id, projectId);
+  assert.deepEqual(plan.execution_levels.flat().sort(), plan.tasks.map((t) => t.id).sort());
+});
+
+test('listProjects filters by status and keeps to the limit', async () => {
+  await prepareListing();
+  const { projects, count } = await new DeepWorkClient({ token, baseUrl }).listProjects(LISTING);
+  checkListing({ count, statuses: projects.map((p) => p.status) });
+  assert.ok(count > LISTING.limit, `count ${count} is counted before the limit`);
+});
+
+test('approving a draft rejects with kind invalid_state and its currentStatus', async () => {
+  const projectId = await createProject('draft');
+  const err = await new DeepWorkClient({ token, baseUrl }).approveProject(projectId).catch((e) => e);
+  assert.ok(isDeepWorkError(err), String(err));
+  await checkDraftNotApproved(projectId, err);
+  assert.ok(INVALID_STATE_STATUSES.includes(err.status), `HTTP ${err.status}`);
+  assert.equal(err.projectId, projectId);
 });
 
 test('a connection refused rejects with kind network', async () => {

@@ -3,7 +3,4 @@
 
 import { pageScenarios } from '../harness/scenarios.mjs';
 
-pageScenarios(new URL('.', import.meta.url), {
-  who: 'the page',
-  unauthorized: 'not cancelled: unauthorized',
-});
+pageScenarios(new URL('.', import.meta.url), { who: 'the page' });

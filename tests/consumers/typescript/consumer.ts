@@ -2,10 +2,10 @@
 // compile with `tsc --strict --noEmit` (see types.test.mjs); each `@ts-expect-error`
 // line must be an error, or the compile fails.
 
-import { DeepWorkClient, type CancelProjectOptions, type DeepWorkErrorKind, type ProjectStatus } from 'deepwork-client';
+import type { CancelProjectOptions, DeepWorkErrorKind, ListProjectsOptions, Plan, ProjectList, ProjectStatus, TaskStatus } from 'deepwork-client';
 
 // #region typescript
-import { cancelProject, DeepWorkError, isDeepWorkError, type Project } from 'deepwork-client';
+import { cancelProject, DeepWorkClient, DeepWorkError, isDeepWorkError, type Project } from 'deepwork-client';
 
 /** What to tell a person, for every kind of failure: adding a kind breaks the build. */
 function explain(err: DeepWorkError): string {
@@ -18,7 +18,9 @@ function explain(err: DeepWorkError): string {
     case 'not_found':
       return 'no such project';
     case 'invalid_state':
-      return `the project is ${err.currentStatus ?? 'not cancellable'}`;
+      return `not now: the project is ${err.currentStatus ?? 'elsewhere'}`;
+    case 'task_not_in_project':
+      return 'that task belongs to another project';
     case 'bad_request':
     case 'validation':
     case 'http':
@@ -46,6 +48,31 @@ export async function cancel(projectId: string, token: string): Promise<Project 
     throw err;
   }
 }
+
+/** A dashboard's summary line: its plan's progress, or the number of its approved projects. */
+export async function summary(client: DeepWorkClient, projectId?: string): Promise<string> {
+  try {
+    if (projectId === undefined) {
+      const { projects, count } = await client.listProjects({ status: 'approved', limit: 10 });
+      return `${count} approved: ${projects.map((p) => p.title).join(', ')}`;
+    }
+    const { tasks, progress, execution_levels } = await client.getPlan(projectId);
+    return `${tasks.length} tasks in ${execution_levels.length} levels, ${progress.percent}% done`;
+  } catch (err) {
+    if (isDeepWorkError(err)) return explain(err);
+    throw err;
+  }
+}
+
+/** Approves a planned project; a draft is `invalid_state`, with the status it is in. */
+export async function approve(client: DeepWorkClient, projectId: string): Promise<string> {
+  try {
+    return `${(await client.approveProject(projectId)).status}`;
+  } catch (err) {
+    if (isDeepWorkError(err) && err.kind === 'invalid_state') return `still ${err.currentStatus}`;
+    throw err;
+  }
+}
 // #endregion
 
 // `Project['status']` is exactly the status union: each is assignable to the other.
@@ -66,6 +93,20 @@ type IsAny<T> = 0 extends 1 & T ? true : false;
 const resolvesTyped: IsAny<Awaited<ReturnType<typeof cancelProject>>> = false;
 const methodResolvesTyped: IsAny<Awaited<ReturnType<DeepWorkClient['cancelProject']>>> = false;
 const projectIsTyped: Same<Awaited<ReturnType<typeof cancelProject>>, Project> = true;
+const planIsTyped: Same<Awaited<ReturnType<DeepWorkClient['getPlan']>>, Plan> = true;
+const listIsTyped: Same<Awaited<ReturnType<DeepWorkClient['listProjects']>>, ProjectList> = true;
+const approveIsTyped: Same<Awaited<ReturnType<DeepWorkClient['approveProject']>>, Project> = true;
+const listFilterIsTheStatus: Same<ListProjectsOptions['status'], ProjectStatus | undefined> = true;
+// What a plan holds, as its types say.
+function planFields(plan: Plan, list: ProjectList): void {
+  const total: number = plan.progress.total;
+  const levels: string[][] = plan.execution_levels;
+  const level: number | undefined = plan.task_level_map['t-1'];
+  const taskStatus: TaskStatus = plan.tasks[0].status;
+  const count: number = list.count;
+  const status: ProjectStatus = list.projects[0].status;
+  void [total, levels, level, taskStatus, count, status];
+}
 
 async function rejected(token: string, signal: AbortSignal): Promise<void> {
   // @ts-expect-error: the project id is a string, not a number.
@@ -89,6 +130,15 @@ async function rejected(token: string, signal: AbortSignal): Promise<void> {
   const completedAt: string | null = project.completed_at;
   await client.cancelProject('p-1', { signal });
   void completedAt;
+  // @ts-expect-error: the status filter is a status, not any string.
+  await client.listProjects({ status: 'archived' });
+  // @ts-expect-error: the limit is a number.
+  await client.listProjects({ limit: '10' });
+  // @ts-expect-error: getPlan takes a project id.
+  await client.getPlan();
+  await client.listProjects();
+  await client.listProjects({ status: 'draft', limit: 5, signal });
+  await client.getPlan('p-1', { timeoutMs: 5_000 });
 }
 
 // A DeepWorkError is an Error, with its fields typed.
@@ -102,3 +152,4 @@ function fields(err: unknown): void {
 }
 
 void [statusIsTheUnion, statusIsNamed, notAStatus, kindIsClosed, resolvesTyped, methodResolvesTyped, projectIsTyped, rejected, fields];
+void [planIsTyped, listIsTyped, approveIsTyped, listFilterIsTheStatus, planFields];

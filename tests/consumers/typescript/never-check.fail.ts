@@ -11,6 +11,7 @@ export function explain(err: DeepWorkError): string {
     case 'forbidden':
     case 'not_found':
     case 'invalid_state':
+    case 'task_not_in_project':
     case 'bad_request':
     case 'validation':
     case 'rate_limited':

@@ -34,7 +34,7 @@ for (const [compiler, pkg] of Object.entries(COMPILERS)) {
     assert.notEqual(code, 0);
     const errors = output.split('\n').filter((line) => line.includes('error TS'));
     assert.deepEqual(errors, [
-      `never-check.fail.ts(25,13): error TS2322: Type '"invalid_response"' is not assignable to type 'never'.`,
+      `never-check.fail.ts(26,13): error TS2322: Type '"invalid_response"' is not assignable to type 'never'.`,
     ]);
   });
 }

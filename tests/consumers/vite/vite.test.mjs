@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build, createServer } from 'vite';
 import { launch, outputOf, serve } from '../harness/browser.mjs';
+import { callScenarios } from '../harness/scenarios.mjs';
 import { baseUrl, cancelRequests, createProject, serverStatus, token } from '../harness/devserver.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -56,9 +57,13 @@ test('the built app cancels a project in its module worker', async () => {
 test('a wrong token reaches the built app as kind unauthorized', async () => {
   const projectId = await createProject('executing');
   const { text } = await outputOf(browser, appUrl({ baseUrl, token: 'wrong-token', projectId, via: 'page' }));
-  assert.equal(text, 'not cancelled: unauthorized');
+  assert.equal(text, 'cancel failed: unauthorized');
   assert.equal(await serverStatus(projectId), 'executing');
 });
+
+for (const via of ['page', 'worker']) {
+  callScenarios((params) => outputOf(browser, appUrl({ ...params, via })), { who: `the built app (${via})` });
+}
 
 test('the app works under the dev server too, on the main thread and in its worker', async () => {
   const server = await createServer({ root, logLevel: 'warn', server: { host: '127.0.0.1', port: 0 } });

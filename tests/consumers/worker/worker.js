@@ -4,15 +4,17 @@
 // its wasm module.
 const sdk = import('./node_modules/deepwork-client/index.js');
 
-self.onmessage = async ({ data: { projectId, token, baseUrl } }) => {
-  const { cancelProject, isDeepWorkError } = await sdk;
+// Makes one DeepWorkClient call for the page: `method` (e.g. 'getPlan') with `args`.
+self.onmessage = async ({ data: { token, baseUrl, method, args } }) => {
+  const { DeepWorkClient, isDeepWorkError } = await sdk;
   try {
-    const project = await cancelProject(projectId, token, { baseUrl });
-    self.postMessage({ project });
+    const result = await new DeepWorkClient({ token, baseUrl })[method](...args);
+    self.postMessage({ result });
   } catch (err) {
     if (!isDeepWorkError(err)) throw err;
     // An Error loses its fields in postMessage: send the ones the page needs.
-    self.postMessage({ error: { kind: err.kind, status: err.status, message: err.message } });
+    const { kind, status, currentStatus, message } = err;
+    self.postMessage({ error: { kind, status, currentStatus, message } });
   }
 };
 // #endregion

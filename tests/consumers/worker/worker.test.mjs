@@ -3,7 +3,4 @@
 
 import { pageScenarios } from '../harness/scenarios.mjs';
 
-pageScenarios(new URL('.', import.meta.url), {
-  who: 'the worker',
-  unauthorized: 'not cancelled: unauthorized (HTTP 401)',
-});
+pageScenarios(new URL('.', import.meta.url), { who: 'the worker', http: true });

@@ -1,8 +1,8 @@
 // Set the handler before loading the SDK: a module worker drops the messages that
 // arrive while its static imports are still loading.
-const sdk = import('./cancel.js');
+const sdk = import('./calls.js');
 
-self.onmessage = async ({ data: { projectId, token, baseUrl } }) => {
-  const { cancel } = await sdk;
-  self.postMessage(await cancel(projectId, token, baseUrl));
+self.onmessage = async ({ data: { call, params } }) => {
+  const { run } = await sdk;
+  self.postMessage(await run(call, params));
 };
