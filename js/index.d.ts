@@ -13,6 +13,7 @@ export type {
   ProjectDetail,
   ProjectList,
   ProjectStatus,
+  ProjectWatch,
   ProjectWithFiles,
   RequestOptions,
   ResearchDepth,
@@ -22,6 +23,7 @@ export type {
   TaskChange,
   TaskStatus,
   ValidationIssue,
+  WatchProjectOptions,
 } from './deepwork_client.js';
 
 /** Optional fields of a {@link DeepWorkError}, for code that builds one (e.g. in tests). */

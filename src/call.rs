@@ -83,7 +83,7 @@ impl<'a> Call<'a> {
             match delay {
                 // Waiting past the deadline would only turn the server's answer into a timeout.
                 Some(delay) if Date::now() + (delay as f64) < self.deadline => {
-                    transport::sleep(delay as u32, self.signal.as_ref()).await;
+                    transport::sleep(delay as u32, transport::on_abort(self.signal.as_ref())).await;
                     if self.signal.as_ref().is_some_and(AbortSignal::aborted) {
                         return Err(failure_error(Failure::Aborted));
                     }

@@ -12,6 +12,7 @@ use crate::request::{self, NewProject, ProjectFilter};
 use crate::retry::Delivery;
 use crate::server::Server;
 use crate::url;
+use crate::watch::{Watch, WatchOptions};
 use gloo_net::http::Method;
 use std::fmt;
 use std::rc::Rc;
@@ -394,6 +395,30 @@ impl DeepWorkClient {
             other => other,
         };
         finish(&call, result, Some(project_id))
+    }
+
+    /// Watches a project: its plan at once, then each time it changes, until it
+    /// ends; see [`Watch`] for what counts as a change and which errors end it.
+    ///
+    /// The server pushes nothing, so this polls `get_plan` every `interval` (2 s by
+    /// default), one request at a time, each with this client's timeout. Fails with
+    /// kind `InvalidArgument` on an id that cannot be one; makes no request until
+    /// polled.
+    ///
+    /// ```no_run
+    /// # async fn run(client: deepwork_client::DeepWorkClient, id: &str) -> Result<(), deepwork_client::Error> {
+    /// use deepwork_client::WatchOptions;
+    /// use std::time::Duration;
+    /// let mut watch = client.watch_project(id, WatchOptions::new().interval(Duration::from_secs(1)))?;
+    /// while let Some(plan) = watch.next().await {
+    ///     println!("{}% done", plan?.progress.percent);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn watch_project(&self, project_id: &str, options: WatchOptions) -> Result<Watch, Error> {
+        check_id(project_id, "projectId", project_id)?;
+        Ok(Watch::new(self, project_id, options))
     }
 
     /// A call with this client's options, about `project_id`.

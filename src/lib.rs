@@ -50,6 +50,7 @@ mod server;
 mod text;
 mod transport;
 mod url;
+mod watch;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz_tests;
@@ -62,6 +63,7 @@ pub use model::{
 };
 pub use options::CallOptions;
 pub use request::{NewProject, ProjectFilter};
+pub use watch::{Watch, WatchOptions};
 
 // talc instead of the default allocator: 2.5 KiB gzipped less, the same job. Only in
 // the npm package's build (feature `talc`): a library must not pick a Rust app's allocator.

@@ -7,7 +7,7 @@ use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, RequestRedirect, ResponseType};
+use web_sys::{AbortController, AbortSignal, EventTarget, RequestRedirect, ResponseType};
 
 #[wasm_bindgen]
 extern "C" {
@@ -61,7 +61,7 @@ pub async fn exchange(
     let controller = AbortController::new().map_err(Failure::Network)?;
     let own_signal = controller.signal();
     let abort = abort_function(&controller).map_err(Failure::Network)?;
-    let _armed = Armed::new(abort, timeout_ms, signal);
+    let _armed = Armed::new(abort, timeout_ms, on_abort(signal));
     let mut unfinished = AbortOnDrop(Some(controller));
     let sent = send(request, &own_signal).await;
     // Finished: aborting now would only cost an abort event (a tenth of a call's time).
@@ -137,7 +137,7 @@ fn cause(error: gloo_net::Error) -> JsValue {
 /// `controller.abort` bound to it with no reason given, so that however it is called
 /// (as a timer, as an event listener with the event) the reason is the standard
 /// `AbortError`, which fetch rejects with.
-fn abort_function(controller: &AbortController) -> Result<Function, JsValue> {
+pub(crate) fn abort_function(controller: &AbortController) -> Result<Function, JsValue> {
     let abort: Function<fn(JsValue) -> JsValue> =
         Reflect::get(controller, &JsValue::from_str("abort"))?.dyn_into()?;
     Ok(abort
@@ -145,45 +145,55 @@ fn abort_function(controller: &AbortController) -> Result<Function, JsValue> {
         .unchecked_into())
 }
 
-/// Resolves after `ms`, or as soon as `signal` aborts (the caller then checks it).
-pub async fn sleep(ms: u32, signal: Option<&AbortSignal>) {
-    let mut wake = None;
-    let promise = Promise::new(&mut |resolve, _reject| wake = Some(resolve));
-    let Some(wake) = wake else { return };
-    let _armed = Armed::new(wake, ms, signal);
+/// An event that ends a wait: `signal`'s abort.
+pub type Wake = (EventTarget, &'static str);
+
+/// The abort of `signal`, as an event that ends a wait.
+pub fn on_abort(signal: Option<&AbortSignal>) -> Option<Wake> {
+    signal.map(|signal| (EventTarget::from(signal.clone()), "abort"))
+}
+
+/// Resolves after `ms`, or as soon as one of the `wake` events fires (the caller then
+/// checks why).
+pub async fn sleep(ms: u32, wake: impl IntoIterator<Item = Wake>) {
+    let mut resolve = None;
+    let promise = Promise::new(&mut |done, _reject| resolve = Some(done));
+    let Some(resolve) = resolve else { return };
+    let _armed = Armed::new(resolve, ms, wake);
     // A bare timer cannot reject.
     let _ = JsFuture::from(promise).await;
 }
 
-/// `handler` set to run after `ms` and when `signal` aborts, until dropped: a
+/// `handler` set to run after `ms` and on each of the events, until dropped: a
 /// long-lived signal must not collect one listener per call, and no timer outlives
 /// the wait it was for.
-struct Armed<'a> {
+struct Armed {
     handler: Function,
     timer: JsValue,
-    signal: Option<&'a AbortSignal>,
+    listening: Vec<Wake>,
 }
 
-impl<'a> Armed<'a> {
-    fn new(handler: Function, ms: u32, signal: Option<&'a AbortSignal>) -> Self {
+impl Armed {
+    fn new(handler: Function, ms: u32, events: impl IntoIterator<Item = Wake>) -> Self {
         let timer = set_timeout(&handler, ms);
-        if let Some(signal) = signal {
+        let listening: Vec<Wake> = events.into_iter().collect();
+        for (target, event) in &listening {
             // Adding a listener to an EventTarget does not throw.
-            let _ = signal.add_event_listener_with_callback("abort", &handler);
+            let _ = target.add_event_listener_with_callback(event, &handler);
         }
         Self {
             handler,
             timer,
-            signal,
+            listening,
         }
     }
 }
 
-impl Drop for Armed<'_> {
+impl Drop for Armed {
     fn drop(&mut self) {
         clear_timeout(&self.timer);
-        if let Some(signal) = self.signal {
-            let _ = signal.remove_event_listener_with_callback("abort", &self.handler);
+        for (target, event) in &self.listening {
+            let _ = target.remove_event_listener_with_callback(event, &self.handler);
         }
     }
 }

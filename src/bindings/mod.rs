@@ -7,15 +7,18 @@
 //! browser test suites can call the SDK as JS does.
 
 mod options;
+mod watch;
 
 use crate::client::DeepWorkClient;
 use crate::error::{Detail, Error, Loc};
 use crate::model::{GoalAnalysis, Plan, Project, ProjectDetail, ProjectList, TaskChange};
 use crate::request::{NewProject, BAD_DESCRIPTION};
+use crate::watch::WatchOptions;
 use js_sys::{Array, Object, Promise, Reflect};
-use options::{CLIENT_KEYS, FUNCTION_KEYS, LIST_KEYS, METHOD_KEYS, START_KEYS};
+use options::{CLIENT_KEYS, FUNCTION_KEYS, LIST_KEYS, METHOD_KEYS, START_KEYS, WATCH_KEYS};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
+use watch::JsWatch;
 
 #[wasm_bindgen(module = "/js/error.js")]
 extern "C" {
@@ -251,6 +254,21 @@ export interface ListProjectsOptions extends RequestOptions {
   status?: ProjectStatus;
   /** At most this many (a whole number from 1; the server's default is 100). */
   limit?: number;
+}
+
+/** Options of `watchProject`. */
+export interface WatchProjectOptions {
+  /** Milliseconds between polls (default 2000; less than 250 is raised to 250). */
+  intervalMs?: number;
+  /** Ends the watch: the request in flight is aborted and the loop ends without an error. */
+  signal?: AbortSignal;
+  /** Milliseconds for each poll's request (default 30000). */
+  timeoutMs?: number;
+}
+
+/** `for await (const plan of watch)`: the class's `next()` and `return()` make it an async iterator. */
+export interface ProjectWatch {
+  [Symbol.asyncIterator](): ProjectWatch;
 }
 
 /** What went wrong, as a closed set: `switch` on it. */
@@ -535,6 +553,31 @@ impl JsClient {
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
         self.run(JsCall::Retry(project_id, task_id), options)
+    }
+
+    /// Watches a project: `for await (const plan of client.watchProject(id, { signal }))`
+    /// gets its plan at once, then each time the project's status, a task's status or
+    /// the progress changed, and ends by itself after a `completed`, `failed` or
+    /// `cancelled` plan. It polls every `intervalMs` (default 2000, at least 250; ten
+    /// times less often while the page is hidden), one request at a time. Transient
+    /// failures (no answer, 429, 503, …) are waited out with backoff; `not_found` (the
+    /// project was deleted), `unauthorized` and the like end it by rejecting (the loop
+    /// throws). `signal`, `break` or `return()` end it without an error and abort the
+    /// request in flight. Throws `invalid_argument` on a bad id or option.
+    #[wasm_bindgen(js_name = watchProject, unchecked_return_type = "ProjectWatch")]
+    pub fn watch_project(
+        &self,
+        #[wasm_bindgen(js_name = projectId, unchecked_param_type = "string")] project_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WatchProjectOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let id = options::string(&project_id, "projectId must be a string")?;
+        let options = options::read(&options, &WATCH_KEYS).map_err(|e| e.for_project(&id))?;
+        let watch = WatchOptions {
+            interval: options.interval,
+            signal: options.call.signal.clone(),
+        };
+        let client = self.0.with_options(options.call);
+        Ok(JsWatch::iterable(client.watch_project(&id, watch)?))
     }
 
     /// Lists projects, by `status` and at most `limit` of them; `count` is how many

@@ -24,6 +24,8 @@ pub struct JsOptions {
     pub goal_analysis: Option<GoalAnalysis>,
     /// `listProjects`'s.
     pub filter: ProjectFilter,
+    /// `watchProject`'s.
+    pub interval: Option<Duration>,
 }
 
 impl JsOptions {
@@ -71,6 +73,12 @@ pub const LIST_KEYS: [&str; 6] = [
     "attemptTimeoutMs",
     "maxRetries",
 ];
+
+/// Keys of `watchProject`'s options: each poll is one attempt, so no retry options.
+pub const WATCH_KEYS: [&str; 3] = ["intervalMs", "signal", "timeoutMs"];
+
+pub(crate) const BAD_INTERVAL: &str =
+    "intervalMs must be a number of milliseconds (from 250; less is raised to 250)";
 
 /// Reads `value` (an options object, or undefined/null for none), accepting only the
 /// keys in `allowed`.
@@ -126,6 +134,10 @@ pub fn read(value: &JsValue, allowed: &[&str]) -> Result<JsOptions, Error> {
                 let limit = item.as_f64().ok_or(BAD_LIMIT).and_then(limit_from_number);
                 options.filter.limit = Some(limit.map_err(Error::invalid_argument)?);
             }
+            "intervalMs" => {
+                let ms = item.as_f64().ok_or(BAD_INTERVAL).and_then(interval_from_ms);
+                options.interval = Some(ms.map_err(Error::invalid_argument)?);
+            }
             "signal" => {
                 let signal = item
                     .dyn_into::<AbortSignal>()
@@ -164,6 +176,16 @@ pub fn limit_from_number(n: f64) -> Result<u32, &'static str> {
     }
 }
 
+/// A watch's interval given in JS as a number of milliseconds: any that is not
+/// negative (the watch raises a short one to its minimum).
+pub fn interval_from_ms(ms: f64) -> Result<Duration, &'static str> {
+    if ms >= 0.0 && ms.is_finite() {
+        Ok(Duration::from_millis(ms.min(u32::MAX as f64) as u64))
+    } else {
+        Err(BAD_INTERVAL)
+    }
+}
+
 /// A retry count given in JS as a number.
 pub fn retries_from_number(n: f64) -> Result<u32, &'static str> {
     if (0.0..=f64::from(MAX_MAX_RETRIES)).contains(&n) && f64::from(n as u32) == n {
@@ -190,6 +212,19 @@ mod tests {
         assert_eq!(limit_from_number(4_294_967_295.0), Ok(u32::MAX));
         for bad in [0.0, -1.0, 2.5, 4_294_967_296.0, f64::NAN, f64::INFINITY] {
             assert_eq!(limit_from_number(bad), Err(BAD_LIMIT), "{bad}");
+        }
+    }
+
+    #[test]
+    fn intervals_from_js_are_numbers_that_are_not_negative() {
+        assert_eq!(interval_from_ms(0.0), Ok(Duration::ZERO));
+        assert_eq!(interval_from_ms(1500.5), Ok(Duration::from_millis(1500)));
+        assert_eq!(
+            interval_from_ms(1e300),
+            Ok(Duration::from_millis(u64::from(u32::MAX)))
+        );
+        for bad in [-1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(interval_from_ms(bad), Err(BAD_INTERVAL), "{bad}");
         }
     }
 

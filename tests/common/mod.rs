@@ -354,7 +354,7 @@ impl Route {
     }
 
     /// The project status the call succeeds from.
-    pub fn from_status(self) -> &'static str {
+    pub fn start_status(self) -> &'static str {
         match self {
             Self::Approve => "awaiting_approval",
             Self::Resume => "paused",
@@ -416,6 +416,34 @@ pub async fn arm(server: &Server, route: Route, fault: &str, extra: &[(&str, JsV
     target_with(server, route, &spec).await
 }
 
+/// Arms `fault` on `route` of the existing project `id`, for its next `times` requests.
+pub async fn arm_project_fault(server: &Server, id: &str, route: Route, fault: &str, times: u32) {
+    let spec = obj(&[
+        ("fault", fault.into()),
+        ("fault_on", route.name().into()),
+        ("fault_times", JsValue::from(times)),
+    ]);
+    dev(
+        server,
+        "POST",
+        &format!("/__dev/projects/{id}/faults"),
+        Some(spec),
+    )
+    .await;
+}
+
+/// Runs `steps` steps of the devserver's simulation on project `id`: each moves one task.
+pub async fn advance(server: &Server, id: &str, steps: u32) {
+    let body = obj(&[("steps", JsValue::from(steps))]);
+    dev(
+        server,
+        "POST",
+        &format!("/__dev/projects/{id}/advance"),
+        Some(body),
+    )
+    .await;
+}
+
 /// Takes the server-wide fault off `route` (for faults armed without `fault_times`).
 pub async fn disarm(server: &Server, route: Route) {
     let spec = obj(&[("route", route.name().into()), ("fault", JsValue::NULL)]);
@@ -425,7 +453,7 @@ pub async fn disarm(server: &Server, route: Route) {
 /// A fresh target on which `route` would succeed, made with `spec` (more fields of
 /// the dev route's body).
 pub async fn target_with(server: &Server, route: Route, spec: &[(&str, JsValue)]) -> Target {
-    let mut body = vec![("status", JsValue::from_str(route.from_status()))];
+    let mut body = vec![("status", JsValue::from_str(route.start_status()))];
     body.extend(spec.iter().cloned());
     let created = dev(server, "POST", "/__dev/projects", Some(obj(&body))).await;
     let project_id = text(&created, "id").expect("created project id");

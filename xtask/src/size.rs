@@ -12,9 +12,10 @@ use std::process::Command;
 ///
 /// Issue 12 asks for 64 KiB for the whole API (issue 11: 52 KiB for cancel alone); the
 /// whole API on serde-wasm-bindgen is 76.9 KiB, 14.5 KiB of it serde's `Unexpected`
-/// formatting that serde-wasm-bindgen's error type links in (README, Performance).
-/// Until that is decided, this guards what was reached.
-pub const BUDGET_KIB: f64 = 77.5;
+/// formatting that serde-wasm-bindgen's error type links in (README, Performance), and
+/// `watchProject` (issue 13) adds 5.1 KiB. Until the serde question is decided, this
+/// guards what was reached.
+pub const BUDGET_KIB: f64 = 82.5;
 
 /// What issue 12 asks for the whole API, and its goal: the bench reports against them.
 pub const ISSUE_BUDGET_KIB: f64 = 64.0;

@@ -108,6 +108,20 @@ function planFields(plan: Plan, list: ProjectList): void {
   void [total, levels, level, taskStatus, count, status];
 }
 
+// A watch is an async iterable of plans, with its own options.
+async function watched(client: DeepWorkClient, signal: AbortSignal): Promise<number> {
+  let percent = 0;
+  for await (const plan of client.watchProject('p-1', { intervalMs: 1_000, signal })) {
+    const typed: Plan = plan;
+    percent = typed.progress.percent;
+  }
+  // @ts-expect-error: intervalMs is a number.
+  client.watchProject('p-1', { intervalMs: '1s' });
+  // @ts-expect-error: a watch takes no retry options (it waits out failures itself).
+  client.watchProject('p-1', { maxRetries: 3 });
+  return percent;
+}
+
 async function rejected(token: string, signal: AbortSignal): Promise<void> {
   // @ts-expect-error: the project id is a string, not a number.
   await cancelProject(42, token);
@@ -152,4 +166,4 @@ function fields(err: unknown): void {
 }
 
 void [statusIsTheUnion, statusIsNamed, notAStatus, kindIsClosed, resolvesTyped, methodResolvesTyped, projectIsTyped, rejected, fields];
-void [planIsTyped, listIsTyped, approveIsTyped, listFilterIsTheStatus, planFields];
+void [planIsTyped, listIsTyped, approveIsTyped, listFilterIsTheStatus, planFields, watched];
