@@ -1,6 +1,7 @@
 //! What the command line decides.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use axum::http::StatusCode;
 use serde::Serialize;
@@ -14,6 +15,10 @@ pub struct Config {
     pub rate_limit: bool,
     pub www: Option<PathBuf>,
     pub pkg: Option<PathBuf>,
+    /// With `--simulate`: how often every project takes a simulation step.
+    pub simulate: Option<Duration>,
+    /// Seeds the simulation's PRNG, for ticks and `/__dev/projects/{id}/advance`.
+    pub seed: u64,
 }
 
 /// Where the docs and the real server disagree, which one to be.

@@ -30,6 +30,7 @@ pub fn routes(faults_enabled: bool) -> Vec<(&'static str, MethodRouter<AppState>
     vec![
         ("/__dev/projects", listing.post(create_project)),
         ("/__dev/projects/{id}/stats", get(project_stats)),
+        ("/__dev/projects/{id}/advance", post(advance_project)),
         ("/__dev/stats", get(server_stats)),
         ("/__dev/faults", post(arm_server_fault)),
     ]
@@ -76,10 +77,21 @@ struct NewServerFault {
     fault_commits: bool,
 }
 
+/// `POST /__dev/projects/{id}/advance`; no body is `{}`.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    /// How many simulation steps; default 1.
+    #[serde(default)]
+    steps: Option<u32>,
+}
+
 /// Enough for load tests, few enough to build in one request.
 const MAX_COUNT: u32 = 5000;
 /// Plans bigger than any a planner writes.
 const MAX_TASKS: u32 = 500;
+/// Enough to run a six-task plan to its end many times over.
+const MAX_STEPS: u32 = 1000;
 
 /// `id` is the first of `ids`; callers that make one project read only `id`, and
 /// `tasks` are the first project's.
@@ -112,8 +124,12 @@ fn invalid(message: String) -> ApiError {
 }
 
 /// A dev-control body, its problems told in a string `detail`.
-fn parse<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
-    serde_json::from_slice(&body?).map_err(|e| invalid(e.to_string()))
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| invalid(e.to_string()))
+}
+
+fn project_not_found(id: &str) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, format!("Project not found: {id}"))
 }
 
 /// The fault a body arms, checked the same way for both dev routes that arm one.
@@ -138,7 +154,7 @@ async fn create_project(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let new: NewProject = parse(body)?;
+    let new: NewProject = parse(&body?)?;
     let fault = armed(new.fault, new.fault_times, new.fault_commits)?;
     let count = new.count.unwrap_or(1);
     if !(1..=MAX_COUNT).contains(&count) {
@@ -173,7 +189,7 @@ async fn arm_server_fault(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let new: NewServerFault = parse(body)?;
+    let new: NewServerFault = parse(&body?)?;
     let fault = armed(new.fault, new.fault_times, new.fault_commits)?;
     state.store.arm_server_fault(new.route, fault);
     let answer = ArmedServerFault {
@@ -191,7 +207,31 @@ async fn project_stats(
         .store
         .project_stats(&id)
         .map(Json)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("Project not found: {id}")))
+        .ok_or_else(|| project_not_found(&id))
+}
+
+/// Runs simulation steps on one project now, whether or not `--simulate` ticks:
+/// tests make a project change at the moment they choose.
+async fn advance_project(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<ProjectSummary>, ApiError> {
+    let body = body?;
+    let advance: Advance = if body.is_empty() {
+        Advance::default()
+    } else {
+        parse(&body)?
+    };
+    let steps = advance.steps.unwrap_or(1);
+    if !(1..=MAX_STEPS).contains(&steps) {
+        return Err(invalid(format!("steps must be between 1 and {MAX_STEPS}")));
+    }
+    state
+        .store
+        .advance(&id, steps)
+        .map(Json)
+        .ok_or_else(|| project_not_found(&id))
 }
 
 async fn server_stats(State(state): State<AppState>) -> Json<ServerStats> {

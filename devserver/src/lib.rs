@@ -13,13 +13,17 @@ mod dev;
 mod error;
 mod faults;
 mod model;
+mod planner;
 mod ratelimit;
+mod rng;
 mod route;
 mod seed;
 mod server;
 mod shape;
+mod simulate;
 mod statics;
 mod store;
+mod ticker;
 mod timestamp;
 mod validate;
 

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use deepwork_devserver::{Config, Flavor, Server};
@@ -34,6 +35,15 @@ struct Args {
     /// Limit /api/ requests per client like the real server (burst 30, then 10/s).
     #[arg(long)]
     rate_limit: bool,
+    /// Make projects progress by themselves: plan, start, work through their tasks.
+    #[arg(long)]
+    simulate: bool,
+    /// Milliseconds between two simulation steps of every project, with --simulate.
+    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u64).range(50..))]
+    tick_ms: u64,
+    /// Seed of the simulation: the same seed and requests give the same run.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 #[tokio::main]
@@ -49,6 +59,8 @@ async fn main() -> ExitCode {
         rate_limit: args.rate_limit,
         www: args.www,
         pkg: args.pkg,
+        simulate: args.simulate.then(|| Duration::from_millis(args.tick_ms)),
+        seed: args.seed,
     };
     let server = match Server::bind(args.addr, config).await {
         Ok(server) => server,

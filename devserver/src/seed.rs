@@ -56,12 +56,17 @@ const PLANNER: &str = "agent-planner";
 /// Who a human task is assigned to.
 const HUMAN: &str = "human";
 
+/// What a planner decides about a task; [`inbox_task`] writes the task.
+pub struct TaskOutline<'a> {
+    pub title: &'a str,
+    pub task_type: TaskType,
+    pub priority: Priority,
+    pub estimated_minutes: u32,
+}
+
 /// One task of the plan every seeded project gets.
 struct PlannedTask {
-    title: &'static str,
-    task_type: TaskType,
-    priority: Priority,
-    estimated_minutes: u32,
+    outline: TaskOutline<'static>,
     /// Indexes of the tasks it waits for.
     waits_for: &'static [usize],
 }
@@ -74,10 +79,12 @@ const fn planned(
     waits_for: &'static [usize],
 ) -> PlannedTask {
     PlannedTask {
-        title,
-        task_type,
-        priority,
-        estimated_minutes,
+        outline: TaskOutline {
+            title,
+            task_type,
+            priority,
+            estimated_minutes,
+        },
         waits_for,
     }
 }
@@ -171,7 +178,6 @@ pub fn sample_project(
         .has_finished()
         .then(|| now.minus(Duration::minutes(10)));
 
-    let task_ids: Vec<String> = (0..task_count).map(|_| new_id()).collect();
     let statuses = task_statuses(status);
     // Task i is step i % 6 of round i / 6; a round's first step waits for the last
     // task of the round before.
@@ -192,9 +198,10 @@ pub fn sample_project(
         .has_started()
         .then(|| statuses.iter().position(|s| *s == TaskStatus::Blocked))
         .flatten();
-    let tasks = (0..task_count)
+    let mut tasks: Vec<Task> = (0..task_count)
         .map(|i| {
             let (plan, task_status) = (&TASK_PLAN[i % PLAN_TASKS], statuses[i % PLAN_TASKS]);
+            let title = plan.outline.title;
             let step = (i % PLAN_TASKS) as i64;
             let minutes_ago = |m: i64| Some(now.minus(Duration::minutes(m - 10 * step)));
             let has_failed = failed == Some(i);
@@ -210,53 +217,29 @@ pub fn sample_project(
                     task_status,
                     TaskStatus::InProgress | TaskStatus::Review | TaskStatus::Done
                 );
-            let assignee = match plan.task_type {
-                TaskType::Human => HUMAN,
-                _ => TEAM[i % TEAM.len()],
-            };
-            Task {
-                id: task_ids[i].clone(),
-                title: plan.title.to_owned(),
-                description: format!("{}: {}", plan.title, description),
-                status: task_status,
-                priority: plan.priority,
-                assignee_ids: (task_status != TaskStatus::Inbox)
-                    .then(|| assignee.to_owned())
-                    .into_iter()
-                    .collect(),
-                creator_id: PLANNER.to_owned(),
-                parent_task_id: None,
-                blocked_by: waits_for[i].iter().map(|&d| task_ids[d].clone()).collect(),
-                tags: Vec::new(),
-                due_date: None,
-                started_at: if has_begun { minutes_ago(100) } else { None },
-                completed_at: match task_status {
-                    TaskStatus::Done => minutes_ago(90),
-                    // A skip writes completed_at; a cancel does not.
-                    TaskStatus::Skipped if status != ProjectStatus::Cancelled => minutes_ago(80),
-                    _ => None,
-                },
-                created_at,
-                updated_at: now.minus(Duration::minutes(30)),
-                metadata: Map::new(),
-                project_id: project_id.clone(),
-                task_type: plan.task_type,
-                blocks: (0..task_count)
-                    .filter(|&j| waits_for[j].contains(&i))
-                    .map(|j| task_ids[j].clone())
-                    .collect(),
-                active_description: (task_status == TaskStatus::InProgress)
-                    .then(|| format!("Working on: {}", plan.title)),
-                estimated_minutes: Some(plan.estimated_minutes),
-                output: (task_status == TaskStatus::Done)
-                    .then(|| format!("Finished: {}", plan.title)),
-                retry_count: u32::from(has_failed),
-                max_retries: 3,
-                timeout_minutes: (plan.task_type == TaskType::Agent).then_some(30),
-                error_message: error_message.map(str::to_owned),
+            let mut task = inbox_task(&project_id, description, &plan.outline, created_at);
+            task.status = task_status;
+            if task_status != TaskStatus::Inbox {
+                task.assignee_ids = vec![assignee(plan.outline.task_type, i).to_owned()];
             }
+            task.started_at = if has_begun { minutes_ago(100) } else { None };
+            task.completed_at = match task_status {
+                TaskStatus::Done => minutes_ago(90),
+                // A skip writes completed_at; a cancel does not.
+                TaskStatus::Skipped if status != ProjectStatus::Cancelled => minutes_ago(80),
+                _ => None,
+            };
+            task.updated_at = now.minus(Duration::minutes(30));
+            task.active_description =
+                (task_status == TaskStatus::InProgress).then(|| working_on(title));
+            task.output = (task_status == TaskStatus::Done).then(|| finished(title));
+            task.retry_count = u32::from(has_failed);
+            task.error_message = error_message.map(str::to_owned);
+            task
         })
         .collect();
+    link(&mut tasks, &waits_for);
+    let task_ids = tasks.iter().map(|t| t.id.clone()).collect();
 
     let project = Project {
         id: project_id,
@@ -264,7 +247,7 @@ pub fn sample_project(
         description: description.to_owned(),
         status,
         planner_agent_id: (status != ProjectStatus::Draft).then(|| PLANNER.to_owned()),
-        team_agent_ids: TEAM.iter().map(|a| (*a).to_owned()).collect(),
+        team_agent_ids: team(),
         task_ids,
         prd_document_id: None,
         creator_id: "human".to_owned(),
@@ -276,6 +259,81 @@ pub fn sample_project(
         metadata: Map::new(),
     };
     (project, tasks)
+}
+
+/// A new task of `project_id` as its planner writes it: in the inbox, unassigned,
+/// waiting for nothing until [`link`] says what it waits for.
+pub fn inbox_task(
+    project_id: &str,
+    project_description: &str,
+    outline: &TaskOutline<'_>,
+    created_at: Timestamp,
+) -> Task {
+    let title = outline.title;
+    Task {
+        id: new_id(),
+        title: title.to_owned(),
+        description: format!("{title}: {project_description}"),
+        status: TaskStatus::Inbox,
+        priority: outline.priority,
+        assignee_ids: Vec::new(),
+        creator_id: PLANNER.to_owned(),
+        parent_task_id: None,
+        blocked_by: Vec::new(),
+        tags: Vec::new(),
+        due_date: None,
+        started_at: None,
+        completed_at: None,
+        created_at,
+        updated_at: created_at,
+        metadata: Map::new(),
+        project_id: project_id.to_owned(),
+        task_type: outline.task_type,
+        blocks: Vec::new(),
+        active_description: None,
+        estimated_minutes: Some(outline.estimated_minutes),
+        output: None,
+        retry_count: 0,
+        max_retries: 3,
+        timeout_minutes: (outline.task_type == TaskType::Agent).then_some(30),
+        error_message: None,
+    }
+}
+
+/// Task `i` waits for the tasks at the indexes `waits_for[i]`: writes `blocked_by`
+/// and, the other way round, `blocks`.
+pub fn link(tasks: &mut [Task], waits_for: &[Vec<usize>]) {
+    let ids: Vec<String> = tasks.iter().map(|t| t.id.clone()).collect();
+    for (i, task) in tasks.iter_mut().enumerate() {
+        task.blocked_by = waits_for[i].iter().map(|&d| ids[d].clone()).collect();
+        task.blocks = (0..ids.len())
+            .filter(|&j| waits_for[j].contains(&i))
+            .map(|j| ids[j].clone())
+            .collect();
+    }
+}
+
+/// Who works on the `index`th task of a plan: a person, or one of the team in turn.
+pub fn assignee(task_type: TaskType, index: usize) -> &'static str {
+    match task_type {
+        TaskType::Human => HUMAN,
+        _ => TEAM[index % TEAM.len()],
+    }
+}
+
+/// The agents of a project that has a plan.
+pub fn team() -> Vec<String> {
+    TEAM.iter().map(|a| (*a).to_owned()).collect()
+}
+
+/// A task's `active_description` while it is in progress.
+pub fn working_on(title: &str) -> String {
+    format!("Working on: {title}")
+}
+
+/// A done task's `output`.
+pub fn finished(title: &str) -> String {
+    format!("Finished: {title}")
 }
 
 /// A project as `POST /api/deep-work/start` creates it: planning, no tasks or team yet.
@@ -307,12 +365,7 @@ pub fn started_project(description: &str, research_depth: &str, now: Timestamp) 
 /// same description always gives the same analysis: its sentences as deliverables,
 /// and a complexity that grows with its length.
 pub fn goal_analysis(description: &str) -> Value {
-    let deliverables: Vec<&str> = description
-        .split(['.', ';', '\n'])
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-        .take(5)
-        .collect();
+    let deliverables = deliverables(description);
     let complexity = match description.split_whitespace().count() {
         0..=15 => "low",
         16..=60 => "medium",
@@ -323,6 +376,16 @@ pub fn goal_analysis(description: &str) -> Value {
         "deliverables": deliverables,
         "complexity": complexity,
     })
+}
+
+/// A description's sentences (at most five): what it asks to be delivered.
+pub fn deliverables(description: &str) -> Vec<&str> {
+    description
+        .split(['.', ';', '\n'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .take(5)
+        .collect()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::config::{Config, Flavor};
 use crate::conn::{Connection, ResettableListener};
 use crate::model::ProjectStatus;
 use crate::store::{Spec, Store};
-use crate::{app, AppState};
+use crate::{app, ticker, AppState};
 
 pub struct Server {
     listener: TcpListener,
@@ -34,7 +34,7 @@ impl Server {
     /// Binds `addr` (port 0 picks a free port) and seeds one project per status.
     pub async fn bind(addr: SocketAddr, config: Config) -> io::Result<Self> {
         let listener = listen(addr)?;
-        let store = Store::default();
+        let store = Store::new(config.seed);
         let seeded = ProjectStatus::ALL
             .into_iter()
             .map(|status| (status, store.create(status, Spec::default())))
@@ -83,9 +83,14 @@ impl Server {
         self.state.shutdown.clone()
     }
 
-    /// Serves until the shutdown token is cancelled, then lets open requests finish.
+    /// Serves (and with `--simulate` ticks) until the shutdown token is cancelled,
+    /// then lets open requests finish.
     pub async fn run(self) -> io::Result<()> {
         let shutdown = self.state.shutdown.clone();
+        if let Some(every) = self.state.config.simulate {
+            let store = self.state.store.clone();
+            tokio::spawn(ticker::run(store, every, shutdown.clone()));
+        }
         let app = app::router(self.state).into_make_service_with_connect_info::<Connection>();
         axum::serve(ResettableListener(self.listener), app)
             .with_graceful_shutdown(shutdown.cancelled_owned())

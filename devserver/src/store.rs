@@ -16,9 +16,11 @@ use crate::body::{
 };
 use crate::faults::{ArmedFault, Fault, Trap};
 use crate::model::{self, Project, ProjectStatus, Task, TaskStatus, TaskType};
+use crate::rng::Rng;
 use crate::route::{Call, ProjectRoute, Route, ServerRoute};
 use crate::seed;
 use crate::shape::{ProjectView, Shape};
+use crate::simulate;
 use crate::timestamp::Timestamp;
 
 pub struct Store {
@@ -27,7 +29,6 @@ pub struct Store {
     started: Instant,
 }
 
-#[derive(Default)]
 struct State {
     projects: HashMap<String, Entry>,
     /// How many projects were ever created; gives each its place in listings.
@@ -35,6 +36,9 @@ struct State {
     api_requests: u64,
     route_requests: HashMap<Route, u64>,
     server_faults: HashMap<ServerRoute, Trap>,
+    /// One PRNG for every simulation step, ticks and `advance` alike, so that a
+    /// seed and a sequence of requests replay the same way.
+    rng: Rng,
 }
 
 struct Entry {
@@ -278,6 +282,10 @@ impl Entry {
         Ok(())
     }
 
+    fn step(&mut self, rng: &mut Rng, now: Timestamp) -> bool {
+        simulate::step(&mut self.project, &mut self.tasks, rng, now)
+    }
+
     fn summary(&self) -> ProjectSummary {
         ProjectSummary {
             id: self.project.id.clone(),
@@ -382,10 +390,19 @@ pub struct Spec {
     pub task_count: Option<usize>,
 }
 
-impl Default for Store {
-    fn default() -> Self {
+impl Store {
+    /// An empty store whose simulation draws from a PRNG seeded with `seed`.
+    pub fn new(seed: u64) -> Self {
+        let state = State {
+            projects: HashMap::new(),
+            created: 0,
+            api_requests: 0,
+            route_requests: HashMap::new(),
+            server_faults: HashMap::new(),
+            rng: Rng::new(seed),
+        };
         Self {
-            state: Mutex::default(),
+            state: Mutex::new(state),
             started: Instant::now(),
         }
     }
@@ -588,6 +605,32 @@ impl Store {
         self.lock().entry(id).ok().map(|entry| entry.summary())
     }
 
+    /// `POST /__dev/projects/{id}/advance`: `steps` simulation steps on one project,
+    /// then its summary; None if there is no such project.
+    pub fn advance(&self, id: &str, steps: u32) -> Option<ProjectSummary> {
+        let mut state = self.lock();
+        let State { projects, rng, .. } = &mut *state;
+        let entry = projects.get_mut(id).filter(|entry| !entry.deleted)?;
+        let now = Timestamp::now();
+        for _ in 0..steps {
+            entry.step(rng, now);
+        }
+        Some(entry.summary())
+    }
+
+    /// A tick of `--simulate`: one step for every project that is not deleted,
+    /// oldest first, so the PRNG is drawn from in the same order each run.
+    pub fn tick(&self) {
+        let mut state = self.lock();
+        let State { projects, rng, .. } = &mut *state;
+        let mut entries: Vec<&mut Entry> = projects.values_mut().filter(|e| !e.deleted).collect();
+        entries.sort_by_key(|entry| entry.order);
+        let now = Timestamp::now();
+        for entry in entries {
+            entry.step(rng, now);
+        }
+    }
+
     /// Counts one request to an `/api/` path, and the route call it makes, if any.
     pub fn record_api_request(&self, call: Option<Call<'_>>) {
         // Read the clock before waiting for the lock: the time of arrival is wanted.
@@ -675,7 +718,7 @@ mod tests {
 
     #[test]
     fn cancel_works_from_every_cancellable_status() {
-        let store = Store::default();
+        let store = Store::new(1);
         for status in ProjectStatus::ALL
             .into_iter()
             .filter(|s| s.is_cancellable())
@@ -703,7 +746,7 @@ mod tests {
 
     #[test]
     fn cancel_of_a_finished_project_changes_nothing() {
-        let store = Store::default();
+        let store = Store::new(1);
         for status in [ProjectStatus::Completed, ProjectStatus::Cancelled] {
             let id = project_in(&store, status);
             let before = store.lock().entry(&id).unwrap().project.clone();
@@ -717,7 +760,7 @@ mod tests {
 
     #[test]
     fn unknown_projects_and_tasks_are_reported() {
-        let store = Store::default();
+        let store = Store::new(1);
         assert_eq!(
             store.cancel("nope").unwrap_err(),
             StoreError::ProjectNotFound("nope".into())
@@ -744,7 +787,7 @@ mod tests {
 
     #[test]
     fn approve_pause_resume_follow_the_state_machine() {
-        let store = Store::default();
+        let store = Store::new(1);
         let id = project_in(&store, ProjectStatus::AwaitingApproval);
         let change = |change| {
             store
@@ -781,7 +824,7 @@ mod tests {
 
     #[test]
     fn skip_and_retry_change_one_task_and_report_progress() {
-        let store = Store::default();
+        let store = Store::new(1);
         let id = project_in(&store, ProjectStatus::Executing);
         let all = tasks(&store, &id);
         let find = |status| all.iter().find(|t| t.status == status).unwrap().id.clone();
@@ -829,7 +872,7 @@ mod tests {
 
     #[test]
     fn a_fault_fires_the_given_number_of_times_without_touching_state() {
-        let store = Store::default();
+        let store = Store::new(1);
         let fault = ArmedFault {
             fault: SERVER_500,
             times: Some(2),
@@ -852,7 +895,7 @@ mod tests {
 
     #[test]
     fn a_fault_waits_on_its_own_route_only() {
-        let store = Store::default();
+        let store = Store::new(1);
         let fault = ArmedFault {
             fault: SERVER_500,
             times: None,
@@ -867,7 +910,7 @@ mod tests {
 
     #[test]
     fn a_committing_fault_carries_the_request_out_first() {
-        let store = Store::default();
+        let store = Store::new(1);
         let fault = ArmedFault {
             fault: RESET,
             times: None,
@@ -900,7 +943,7 @@ mod tests {
 
     #[test]
     fn flaky_faults_every_other_request_and_counts_only_those() {
-        let store = Store::default();
+        let store = Store::new(1);
         let flaky = Fault::Special(SpecialFault::Flaky);
         let fault = ArmedFault {
             fault: flaky,
@@ -936,7 +979,7 @@ mod tests {
 
     #[test]
     fn server_faults_and_a_start_that_is_not_committed() {
-        let store = Store::default();
+        let store = Store::new(1);
         let armed = ArmedFault {
             fault: SERVER_500,
             times: Some(1),
@@ -963,7 +1006,7 @@ mod tests {
 
     #[test]
     fn the_project_list_is_newest_first_and_counts_before_the_limit() {
-        let store = Store::default();
+        let store = Store::new(1);
         let ids: Vec<String> = [
             ProjectStatus::Draft,
             ProjectStatus::Paused,
@@ -988,7 +1031,7 @@ mod tests {
 
     #[test]
     fn listing_is_in_creation_order_with_task_counts() {
-        let store = Store::default();
+        let store = Store::new(1);
         let ids: Vec<String> = ProjectStatus::ALL
             .into_iter()
             .map(|s| project_in(&store, s))
@@ -1005,7 +1048,7 @@ mod tests {
 
     #[test]
     fn requests_are_counted_per_project_and_route() {
-        let store = Store::default();
+        let store = Store::new(1);
         let id = project_in(&store, ProjectStatus::Draft);
         store.record_api_request(Some(Call::Project(ProjectRoute::Cancel, &id)));
         store.record_api_request(Some(Call::Project(ProjectRoute::Plan, &id)));
@@ -1029,5 +1072,82 @@ mod tests {
         assert_eq!(server.route_requests["cancel"], 2);
         assert_eq!(server.route_requests["list"], 1);
         assert_eq!(server.route_requests.len(), 12);
+    }
+
+    #[test]
+    fn advance_steps_one_project_and_a_tick_steps_every_live_one() {
+        let store = Store::new(1);
+        let (_, started) = done(store.start("Build a recipe API. Add search", "auto", None));
+        let started = started.project.project.id;
+        let approved = project_in(&store, ProjectStatus::Approved);
+        let deleted = project_in(&store, ProjectStatus::Approved);
+        done(store.delete(&deleted).unwrap());
+        assert!(store.advance("nope", 1).is_none());
+        assert!(store.advance(&deleted, 1).is_none());
+
+        let summary = store.advance(&started, 1).unwrap();
+        assert_eq!(summary.status, ProjectStatus::AwaitingApproval);
+        assert!((4..=8).contains(&summary.tasks.len()));
+        assert_eq!(status(&store, &approved), ProjectStatus::Approved);
+
+        store.tick();
+        assert_eq!(status(&store, &approved), ProjectStatus::Executing);
+        let deleted = store.lock().projects[&deleted].project.status;
+        assert_eq!(
+            deleted,
+            ProjectStatus::Approved,
+            "deleted projects are left alone"
+        );
+    }
+
+    #[test]
+    fn an_executing_seed_reaches_completed_when_its_failed_tasks_are_retried() {
+        let store = Store::new(1);
+        let id = project_in(&store, ProjectStatus::Executing);
+        for _ in 0..20 {
+            let summary = store.advance(&id, 100).unwrap();
+            if summary.status == ProjectStatus::Completed {
+                assert_eq!(summary.task_counts["done"], 5);
+                assert_eq!(summary.task_counts["skipped"], 1);
+                return;
+            }
+            assert_eq!(summary.status, ProjectStatus::Executing);
+            let blocked = summary
+                .tasks
+                .iter()
+                .filter(|t| t.status == TaskStatus::Blocked);
+            for task in blocked {
+                done(store.change_task(&id, &task.id, TaskChange::Retry).unwrap());
+            }
+        }
+        panic!("never completed: {:?}", store.summary(&id));
+    }
+
+    #[test]
+    fn the_same_seed_and_requests_give_the_same_states() {
+        let replay = |seed| {
+            let store = Store::new(seed);
+            let ids: Vec<String> = ProjectStatus::ALL
+                .into_iter()
+                .map(|s| project_in(&store, s))
+                .collect();
+            let (_, started) = done(store.start("Build a recipe API. Add search", "auto", None));
+            (0..8).for_each(|_| store.tick());
+            done(
+                store
+                    .change_status(&started.project.project.id, Change::Approve)
+                    .unwrap(),
+            );
+            store.advance(&ids[3], 5);
+            (0..8).for_each(|_| store.tick());
+            let states: Vec<_> = store
+                .list()
+                .into_iter()
+                .map(|p| (p.status, p.task_counts))
+                .collect();
+            format!("{states:?}")
+        };
+        assert_eq!(replay(3), replay(3));
+        assert!((4..20).any(|seed| replay(seed) != replay(3)));
     }
 }

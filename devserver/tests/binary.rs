@@ -129,3 +129,41 @@ async fn token_comes_from_the_environment_or_is_random() {
     assert!(token.bytes().all(|b| b.is_ascii_alphanumeric()));
     terminate(child).await;
 }
+
+#[tokio::test]
+async fn simulate_ticks_every_tick_ms_and_refuses_ticks_under_fifty() {
+    let mut child = spawn(&["--simulate", "--tick-ms", "50", "--seed", "9"], Some("t"));
+    let (line, _) = startup_line(&mut child).await;
+    let addr = line["base_url"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    let approved = line["projects"]["approved"].clone();
+    // Polls with a deadline until a tick has started the approved project.
+    let deadline = tokio::time::Instant::now() + common::PATIENCE;
+    loop {
+        let listing = common::RequestBuilder::new(addr, "GET", "/__dev/projects")
+            .header("Authorization", "Bearer t")
+            .send()
+            .await
+            .json();
+        let projects = listing["projects"].as_array().unwrap();
+        let project = projects.iter().find(|p| p["id"] == approved).unwrap();
+        if project["status"] != "approved" {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no tick came");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    terminate(child).await;
+
+    let exit = spawn(&["--simulate", "--tick-ms", "10"], None).wait_with_output();
+    let exit = tokio::time::timeout(common::PATIENCE, exit)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!exit.status.success());
+    assert!(String::from_utf8_lossy(&exit.stderr).contains("--tick-ms"));
+}

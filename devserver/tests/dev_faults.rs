@@ -707,6 +707,7 @@ async fn dev_routes_are_404_without_faults_except_the_listing() {
         ("POST", "/__dev/projects".to_owned()),
         ("GET", "/__dev/stats".to_owned()),
         ("GET", format!("/__dev/projects/{id}/stats")),
+        ("POST", format!("/__dev/projects/{id}/advance")),
     ] {
         let reply = server
             .request(method, &path)

@@ -83,10 +83,11 @@ pub fn start(bin: &Path, args: &[String], log: Option<&Path>) -> Result<Devserve
 }
 
 /// `cargo xtask demo [devserver flags]`: build the package, serve it with the demo page
-/// and the API, and print the URL to open. Ctrl-C stops it.
+/// and the API (its projects progressing by themselves unless `--no-simulate`), and
+/// print the URL to open. Ctrl-C stops it.
 pub fn demo(root: &Path, flags: &[String]) -> Result {
     let tools = toolchain::ensure(root)?;
-    let (mut server, url) = serve_demo(root, &tools, flags, None)?;
+    let (mut server, url) = serve_demo(root, &tools, &simulated(flags), None)?;
     // Printed on stdout, alone on its line, so a script can read it.
     println!("{url}");
     eprintln!(
@@ -127,6 +128,24 @@ pub fn serve_demo(
     Ok((server, url))
 }
 
+/// The demo's flags: `--simulate` added, so the page shows projects moving, unless
+/// the user said `--no-simulate` (taken out, with any `--simulate`: the devserver
+/// does not know it). Only
+/// the demo: the end-to-end tests call [`serve_demo`] and must stay deterministic.
+fn simulated(flags: &[String]) -> Vec<String> {
+    let off = flags.iter().any(|f| f == "--no-simulate");
+    let on = flags.iter().any(|f| f == "--simulate");
+    let mut args: Vec<String> = flags
+        .iter()
+        .filter(|f| *f != "--no-simulate" && !(off && *f == "--simulate"))
+        .cloned()
+        .collect();
+    if !off && !on {
+        args.push("--simulate".into());
+    }
+    args
+}
+
 /// Percent-encodes all but unreserved characters, so that any `--token` reaches the
 /// page unchanged through `URLSearchParams` (which reads `+` as a space).
 fn fragment_encode(text: &str) -> String {
@@ -142,7 +161,27 @@ fn fragment_encode(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::fragment_encode;
+    use super::{fragment_encode, simulated};
+
+    fn strings(flags: &[&str]) -> Vec<String> {
+        flags.iter().map(|f| (*f).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_demo_simulates_unless_told_not_to() {
+        assert_eq!(simulated(&[]), strings(&["--simulate"]));
+        let flags = strings(&["--tick-ms", "500"]);
+        assert_eq!(
+            simulated(&flags),
+            strings(&["--tick-ms", "500", "--simulate"])
+        );
+        let flags = strings(&["--simulate", "--seed", "3"]);
+        assert_eq!(simulated(&flags), flags);
+        let flags = strings(&["--no-simulate", "--flavor", "documented"]);
+        assert_eq!(simulated(&flags), strings(&["--flavor", "documented"]));
+        let flags = strings(&["--simulate", "--no-simulate"]);
+        assert!(simulated(&flags).is_empty(), "--no-simulate wins");
+    }
 
     #[test]
     fn fragment_encoding_keeps_plain_tokens_and_escapes_the_rest() {

@@ -2,7 +2,8 @@
 //!
 //! - `setup`: install every tool the other commands need (idempotent, quick when done).
 //! - `build [--dev]`: build the npm package into pkg/.
-//! - `demo [--addr HOST:PORT]`: build, then serve the demo page and the API; prints the URL.
+//! - `demo [--no-simulate] [devserver flags]`: build, then serve the demo page and the API
+//!   (its projects progressing by themselves unless `--no-simulate`); prints the URL.
 //! - `test`: every test of the project: native, headless Chromium and Firefox, the demo
 //!   end to end, the npm package in each kind of consumer, and the crate as Rust users
 //!   take it.
@@ -37,7 +38,7 @@ fn main() -> ExitCode {
         Some("test") => test::all(&root),
         Some("bench") => bench::run(&root),
         _ => Err(
-            "usage: cargo xtask <setup | build [--dev] | demo [--addr HOST:PORT] | test | bench>"
+            "usage: cargo xtask <setup | build [--dev] | demo [--no-simulate] [devserver flags] | test | bench>"
                 .into(),
         ),
     };

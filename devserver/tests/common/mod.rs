@@ -28,6 +28,8 @@ pub fn config(flavor: Flavor) -> Config {
         rate_limit: false,
         www: None,
         pkg: None,
+        simulate: None,
+        seed: 1,
     }
 }
 
