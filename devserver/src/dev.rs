@@ -31,6 +31,7 @@ pub fn routes(faults_enabled: bool) -> Vec<(&'static str, MethodRouter<AppState>
         ("/__dev/projects", listing.post(create_project)),
         ("/__dev/projects/{id}/stats", get(project_stats)),
         ("/__dev/projects/{id}/advance", post(advance_project)),
+        ("/__dev/projects/{id}/faults", post(arm_project_fault)),
         ("/__dev/stats", get(server_stats)),
         ("/__dev/faults", post(arm_server_fault)),
     ]
@@ -71,6 +72,20 @@ fn cancel_route() -> ProjectRoute {
 struct NewServerFault {
     route: ServerRoute,
     fault: Option<Fault>,
+    #[serde(default)]
+    fault_times: Option<u32>,
+    #[serde(default)]
+    fault_commits: bool,
+}
+
+/// `POST /__dev/projects/{id}/faults`: a fault on a route of a project that exists
+/// (a watch meets it in the middle). A null `fault` disarms it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewProjectFault {
+    fault: Option<Fault>,
+    #[serde(default = "cancel_route")]
+    fault_on: ProjectRoute,
     #[serde(default)]
     fault_times: Option<u32>,
     #[serde(default)]
@@ -197,6 +212,20 @@ async fn arm_server_fault(
         armed: fault.is_some(),
     };
     Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+async fn arm_project_fault(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let new: NewProjectFault = parse(&body?)?;
+    let fault = armed(new.fault, new.fault_times, new.fault_commits)?;
+    let summary = state
+        .store
+        .arm_project_fault(&id, fault.map(|armed| (new.fault_on, armed)))
+        .ok_or_else(|| project_not_found(&id))?;
+    Ok((StatusCode::CREATED, Json(summary)).into_response())
 }
 
 async fn project_stats(

@@ -596,6 +596,19 @@ impl Store {
         };
     }
 
+    /// Arms (or, with None, takes off) the fault of project `id`, in place of the one
+    /// it had; None when there is no such project.
+    pub fn arm_project_fault(
+        &self,
+        id: &str,
+        fault: Option<(ProjectRoute, ArmedFault)>,
+    ) -> Option<ProjectSummary> {
+        let mut state = self.lock();
+        let entry = state.entry(id).ok()?;
+        entry.fault = fault.map(|(route, armed)| (route, Trap::new(armed)));
+        Some(entry.summary())
+    }
+
     /// Every project that is not deleted, oldest first.
     pub fn list(&self) -> Vec<ProjectSummary> {
         self.lock().live().map(Entry::summary).collect()

@@ -708,6 +708,7 @@ async fn dev_routes_are_404_without_faults_except_the_listing() {
         ("GET", "/__dev/stats".to_owned()),
         ("GET", format!("/__dev/projects/{id}/stats")),
         ("POST", format!("/__dev/projects/{id}/advance")),
+        ("POST", format!("/__dev/projects/{id}/faults")),
     ] {
         let reply = server
             .request(method, &path)
@@ -810,4 +811,42 @@ async fn stopping_ends_hanging_and_stalled_answers() {
         .unwrap()
         .unwrap()
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_fault_can_be_armed_on_a_project_that_exists_and_taken_off() {
+    let server = TestServer::lenient().await;
+    let id = server.create(json!({"status": "executing"})).await;
+    let plan_path = format!("/api/deep-work/projects/{id}/plan");
+    assert_eq!(server.get(&plan_path).send().await.status, 200);
+
+    let arm = |body: Value| {
+        server
+            .post(&format!("/__dev/projects/{id}/faults"))
+            .json(&body)
+            .send()
+    };
+    let armed =
+        arm(json!({"fault": "service_unavailable", "fault_on": "plan", "fault_times": 1})).await;
+    assert_eq!(armed.status, 201, "{}", armed.text());
+    assert_eq!(armed.json()["id"], json!(id));
+    assert_eq!(server.get(&plan_path).send().await.status, 503);
+    assert_eq!(server.get(&plan_path).send().await.status, 200, "only once");
+
+    arm(json!({"fault": "server_500", "fault_on": "plan"})).await;
+    assert_eq!(server.get(&plan_path).send().await.status, 500);
+    assert_eq!(
+        arm(json!({"fault": null, "fault_on": "plan"})).await.status,
+        201
+    );
+    assert_eq!(server.get(&plan_path).send().await.status, 200, "taken off");
+
+    let unknown = server
+        .post("/__dev/projects/no-such-project/faults")
+        .json(&json!({"fault": "hang"}))
+        .send()
+        .await;
+    assert_eq!(unknown.status, 404);
+    let bad = arm(json!({"fault": "no_such_fault"})).await;
+    assert_eq!(bad.status, 422, "{}", bad.text());
 }
