@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use deepwork_client::{
     CallOptions, DeepWorkClient, Error, ErrorKind, NewProject, Project, ProjectFilter,
-    ProjectStatus, ResearchDepth, TaskStatus,
+    ProjectStatus, ResearchDepth, TaskStatus, WatchOptions,
 };
 use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
@@ -332,4 +332,35 @@ async fn bad_arguments_of_the_new_calls_fail_before_any_request() {
     .map(|result| result.map_err(|e| e.kind()));
     assert_eq!(kinds, [Err(ErrorKind::InvalidArgument); 8]);
     assert_eq!(api_requests(&server).await, before);
+}
+
+#[wasm_bindgen_test]
+async fn a_watch_is_a_stream_of_changed_plans_that_ends_with_the_project() {
+    let server = lenient();
+    let client = client(&server);
+    let id = new_project(&server, "approved").await;
+    let options = WatchOptions::new().interval(Duration::from_millis(250));
+    let mut watch = client.watch_project(&id, options).expect("a valid id");
+    let first = watch.next().await.expect("a first plan").expect("no error");
+    assert_eq!(first.project.status, ProjectStatus::Approved);
+    advance(&server, &id, 1).await;
+    let second = watch.next().await.expect("a change").expect("no error");
+    assert_eq!(second.project.status, ProjectStatus::Executing);
+    client.cancel_project(&id).await.expect("cancelled");
+    let last = watch.next().await.expect("the end").expect("no error");
+    assert_eq!(last.project.status, ProjectStatus::Cancelled);
+    assert!(watch.next().await.is_none(), "ended after a terminal plan");
+
+    // A stopped watch ends at once; a bad id is refused before any request.
+    let mut stopped = client
+        .watch_project(&id, WatchOptions::new())
+        .expect("a valid id");
+    stopped.stop();
+    assert!(stopped.is_stopped());
+    assert!(stopped.next().await.is_none());
+    let e = client
+        .watch_project("", WatchOptions::new())
+        .map(drop)
+        .expect_err("an empty id");
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
 }

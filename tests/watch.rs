@@ -1,0 +1,344 @@
+//! `watchProject` as JS drives it (`next()`, `return()`, `[Symbol.asyncIterator]`),
+//! against the devserver: each change is seen exactly once, a terminal plan ends it,
+//! transient failures are outlived, a delete ends it with `not_found`, and an abort or
+//! a `break` ends it at once with no request and no timer after it.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use js_sys::{Date, Function, Object, Promise, Reflect, Symbol};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::AbortController;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(inline_js = r#"
+// Wraps the global timer functions to count the timers still pending: set, and
+// neither fired nor cleared.
+export function countTimers() {
+  const pending = new Set();
+  const set = globalThis.setTimeout, clear = globalThis.clearTimeout;
+  globalThis.setTimeout = function (handler, ms, ...args) {
+    const id = set.call(globalThis, (...a) => { pending.delete(id); handler(...a); }, ms, ...args);
+    pending.add(id);
+    return id;
+  };
+  globalThis.clearTimeout = function (id) { pending.delete(id); return clear.call(globalThis, id); };
+  return {
+    pending: () => pending.size,
+    restore: () => { globalThis.setTimeout = set; globalThis.clearTimeout = clear; },
+  };
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = countTimers)]
+    fn count_timers() -> JsValue;
+}
+
+/// Pending timers from now on; the globals are restored when dropped.
+struct Timers(JsValue);
+
+impl Timers {
+    fn count() -> Self {
+        Self(count_timers())
+    }
+
+    fn pending(&self) -> f64 {
+        call(&self.0, "pending").as_f64().expect("a count")
+    }
+}
+
+impl Drop for Timers {
+    fn drop(&mut self) {
+        call(&self.0, "restore");
+    }
+}
+
+fn call(object: &JsValue, method: &str) -> JsValue {
+    let function: Function = get(object, method).dyn_into().expect("a method");
+    function.call0(object).expect("the call does not throw")
+}
+
+/// The quickest interval, so that the tests wait little.
+fn fast(extra: &[(&str, JsValue)]) -> JsValue {
+    let mut options = vec![("intervalMs", JsValue::from_f64(250.0))];
+    options.extend(extra.iter().cloned());
+    obj(&options)
+}
+
+fn watch(server: &Server, id: &str, options: JsValue) -> JsValue {
+    client(server, &[])
+        .watch_project(id.into(), options)
+        .unwrap_or_else(|e| panic!("watchProject threw {}", stringify(&e)))
+}
+
+/// `watch.next()`, not awaited yet.
+fn next(watch: &JsValue) -> Promise {
+    call(watch, "next").unchecked_into()
+}
+
+/// The next plan; panics when the watch ended or failed instead.
+async fn next_plan(watch: &JsValue) -> JsValue {
+    plan_of(JsFuture::from(next(watch)).await)
+}
+
+fn plan_of(step: Result<JsValue, JsValue>) -> JsValue {
+    let step = step.unwrap_or_else(|e| panic!("next() rejected: {}", stringify(&e)));
+    assert_eq!(get(&step, "done").as_bool(), Some(false), "ended early");
+    get(&step, "value")
+}
+
+/// Whether `step` is the iterator's end, `{ done: true, value: undefined }`.
+fn is_end(step: &JsValue) -> bool {
+    get(step, "done").as_bool() == Some(true) && get(step, "value").is_undefined()
+}
+
+fn task_statuses(plan: &JsValue) -> Vec<(String, String)> {
+    js_sys::Array::from(&get(plan, "tasks"))
+        .iter()
+        .map(|task| {
+            (
+                text(&task, "id").unwrap_or_default(),
+                text(&task, "status").unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// How many statuses (the project's, its tasks') changed from `before` to `after`.
+fn changes(before: &JsValue, after: &JsValue) -> usize {
+    let (tasks_before, tasks_after) = (task_statuses(before), task_statuses(after));
+    assert_eq!(tasks_before.len(), tasks_after.len(), "the same tasks");
+    let tasks = tasks_before
+        .iter()
+        .zip(&tasks_after)
+        .filter(|(a, b)| a != b)
+        .count();
+    tasks + usize::from(project_status(before) != project_status(after))
+}
+
+/// A project that each `advance` changes: approved, it starts executing, then its
+/// first level's tasks start and finish (an executing seed waits on a failed task).
+async fn moving_project(server: &Server) -> String {
+    new_project(server, "approved").await
+}
+
+fn project_status(plan: &JsValue) -> Option<String> {
+    text(&get(plan, "project"), "status")
+}
+
+async fn plan_requests(server: &Server, id: &str) -> f64 {
+    let target = Target {
+        project_id: id.to_owned(),
+        task_id: String::new(),
+    };
+    route_requests(server, Route::Plan, &target).await
+}
+
+/// Waits (for at most 10 s) until the server has seen `count` plan requests for `id`.
+async fn until_polled(server: &Server, id: &str, count: f64) {
+    let deadline = Date::now() + 10_000.0;
+    while Date::now() < deadline {
+        if plan_requests(server, id).await >= count {
+            return;
+        }
+    }
+    panic!("the watch of {id} never made {count} plan requests");
+}
+
+#[wasm_bindgen_test]
+async fn a_watch_is_an_async_iterable_of_plans() {
+    let server = lenient();
+    let id = new_project(&server, "executing").await;
+    let watch = watch(&server, &id, JsValue::UNDEFINED);
+    let iterator: Function = Reflect::get(&watch, &Symbol::async_iterator())
+        .expect("a property")
+        .dyn_into()
+        .expect("[Symbol.asyncIterator] is a method");
+    let same = iterator.call0(&watch).expect("it does not throw");
+    assert!(
+        Object::is(&same, &watch),
+        "[Symbol.asyncIterator]() returns the watch"
+    );
+    let plan = next_plan(&watch).await;
+    assert_eq!(text(&get(&plan, "project"), "id"), Some(id));
+    assert!(is_end(
+        &JsFuture::from(call(&watch, "return").unchecked_into::<Promise>())
+            .await
+            .expect("return() resolves")
+    ));
+}
+
+#[wasm_bindgen_test]
+async fn each_change_is_seen_exactly_once() {
+    for server in both() {
+        let id = moving_project(&server).await;
+        let watch = watch(&server, &id, fast(&[]));
+        let first = next_plan(&watch).await;
+        assert_eq!(project_status(&first).as_deref(), Some("approved"));
+        let mut last = first;
+        for change in 1..=3 {
+            let pending = next(&watch);
+            // Unchanged polls happen first: none of them may be yielded.
+            let polled = plan_requests(&server, &id).await;
+            until_polled(&server, &id, polled + 2.0).await;
+            advance(&server, &id, 1).await;
+            let plan = plan_of(JsFuture::from(pending).await);
+            assert_eq!(
+                changes(&last, &plan),
+                1,
+                "change {change}: one status moved, and it was yielded once"
+            );
+            last = plan;
+        }
+        call(&watch, "return");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_terminal_plan_is_the_last_and_nothing_is_polled_after_it() {
+    let server = lenient();
+    let timers = Timers::count();
+    let id = new_project(&server, "executing").await;
+    let watch = watch(&server, &id, fast(&[]));
+    next_plan(&watch).await;
+    let pending = next(&watch);
+    JsFuture::from(client(&server, &[]).cancel_project(id.as_str().into(), JsValue::UNDEFINED))
+        .await
+        .expect("cancelled");
+    let last = plan_of(JsFuture::from(pending).await);
+    assert_eq!(project_status(&last).as_deref(), Some("cancelled"));
+    let polled = plan_requests(&server, &id).await;
+    let end = JsFuture::from(next(&watch)).await.expect("next() resolves");
+    assert!(
+        is_end(&end),
+        "ended after the terminal plan: {}",
+        stringify(&end)
+    );
+    assert_eq!(
+        plan_requests(&server, &id).await,
+        polled,
+        "no request after the end"
+    );
+    assert_eq!(timers.pending(), 0.0, "no timer left");
+}
+
+#[wasm_bindgen_test]
+async fn a_503_and_a_429_in_the_middle_are_waited_out() {
+    let server = lenient();
+    let id = moving_project(&server).await;
+    let watch = watch(&server, &id, fast(&[]));
+    let first = next_plan(&watch).await;
+    let pending = next(&watch);
+    for fault in ["service_unavailable", "rate_limited"] {
+        let polled = plan_requests(&server, &id).await;
+        arm_project_fault(&server, &id, Route::Plan, fault, 1).await;
+        // The next poll meets the fault; the one after must still come.
+        until_polled(&server, &id, polled + 2.0).await;
+    }
+    advance(&server, &id, 1).await;
+    let plan = plan_of(JsFuture::from(pending).await);
+    assert_eq!(changes(&first, &plan), 1, "the change, not an error");
+    call(&watch, "return");
+}
+
+#[wasm_bindgen_test]
+async fn a_delete_ends_the_watch_with_not_found() {
+    for server in both() {
+        let id = new_project(&server, "executing").await;
+        let watch = watch(&server, &id, fast(&[]));
+        next_plan(&watch).await;
+        let pending = next(&watch);
+        JsFuture::from(client(&server, &[]).delete_project(id.as_str().into(), JsValue::UNDEFINED))
+            .await
+            .expect("deleted");
+        let error = expect_error(JsFuture::from(pending).await, "not_found");
+        assert_eq!(text(&error, "projectId"), Some(id.clone()));
+        let end = JsFuture::from(next(&watch)).await.expect("next() resolves");
+        assert!(is_end(&end), "ended after the error");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_abort_ends_the_watch_at_once_without_an_error() {
+    let server = lenient();
+    let timers = Timers::count();
+    let id = new_project(&server, "executing").await;
+    let controller = AbortController::new().expect("an AbortController");
+    let watch = watch(
+        &server,
+        &id,
+        fast(&[("signal", controller.signal().into())]),
+    );
+    next_plan(&watch).await;
+    // A poll that never gets its answer: the abort must end it.
+    let polled = plan_requests(&server, &id).await;
+    arm_project_fault(&server, &id, Route::Plan, "hang", 1).await;
+    let pending = next(&watch);
+    until_polled(&server, &id, polled + 1.0).await;
+    controller.abort();
+    let end = JsFuture::from(pending)
+        .await
+        .expect("next() resolves, not rejects");
+    assert!(is_end(&end), "ended: {}", stringify(&end));
+    let end = JsFuture::from(next(&watch)).await.expect("next() resolves");
+    assert!(is_end(&end));
+    assert_eq!(
+        plan_requests(&server, &id).await,
+        polled + 1.0,
+        "no request after"
+    );
+    assert_eq!(timers.pending(), 0.0, "no timer left");
+}
+
+#[wasm_bindgen_test]
+async fn return_ends_the_watch_while_it_waits_and_while_it_polls() {
+    let server = lenient();
+    let timers = Timers::count();
+    for waiting in [true, false] {
+        let id = new_project(&server, "executing").await;
+        let watch = watch(&server, &id, fast(&[]));
+        next_plan(&watch).await;
+        let pending = next(&watch);
+        let polled = plan_requests(&server, &id).await;
+        if !waiting {
+            arm_project_fault(&server, &id, Route::Plan, "hang", 1).await;
+            until_polled(&server, &id, polled + 1.0).await;
+        }
+        let returned = JsFuture::from(call(&watch, "return").unchecked_into::<Promise>()).await;
+        assert!(is_end(&returned.expect("return() resolves")));
+        let end = JsFuture::from(pending)
+            .await
+            .expect("the pending next() resolves");
+        assert!(is_end(&end), "the pending next() ends too");
+        let after = plan_requests(&server, &id).await;
+        let end = JsFuture::from(next(&watch)).await.expect("next() resolves");
+        assert!(is_end(&end));
+        assert_eq!(plan_requests(&server, &id).await, after, "no request after");
+        assert_eq!(timers.pending(), 0.0, "no timer left (waiting: {waiting})");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn bad_arguments_throw_before_any_request() {
+    let server = lenient();
+    let before = api_requests(&server).await;
+    let client = client(&server, &[]);
+    for (id, options) in [
+        (JsValue::from_str(""), JsValue::UNDEFINED),
+        (JsValue::from_f64(7.0), JsValue::UNDEFINED),
+        ("p".into(), obj(&[("intervalMs", JsValue::from_f64(-1.0))])),
+        ("p".into(), obj(&[("intervalMs", JsValue::from_str("2s"))])),
+        ("p".into(), obj(&[("maxRetries", JsValue::from_f64(1.0))])),
+    ] {
+        let error = client
+            .watch_project(id, options)
+            .expect_err("watchProject throws");
+        expect_error(Err(error), "invalid_argument");
+    }
+    assert_eq!(api_requests(&server).await, before, "no request");
+}
