@@ -1,13 +1,14 @@
 // The Deep Work dashboard: the demo page of deepwork-client, built only on the SDK. It
 // imports the package exactly as a page without a bundler would ('/pkg/index.js'). Each
 // view is its own module; this one runs every call, one at a time, and refreshes the
-// views after a change.
+// views after a change. The plan shown stays live (live.js).
 import { isDeepWorkError } from '/pkg/index.js';
 import { client, setUpConnection } from './connection.js';
 import { confirmThen } from './confirm.js';
 import { quoted } from './dom.js';
 import { clearMessage, showError, showSuccess } from './messages.js';
-import { closePlan, focusPlan, showPlan } from './plan.js';
+import { stopWatching, watchPlan } from './live.js';
+import { closePlan, focusPlan, showLive, showPlan } from './plan.js';
 import { focusList, listOptions, setListBusy, setUpProjects, showProjects } from './projects.js';
 import { setUpStart } from './start.js';
 
@@ -47,35 +48,48 @@ async function loadProjects() {
 }
 
 /**
+ * Opens project `id`'s plan and keeps it live until it closes or another one opens.
  * @param {string} id
  * @param {{ focus?: boolean }} [options]
  */
 async function openPlan(id, { focus = true } = {}) {
   const run = ++planRun;
   openId = id;
-  try {
-    const sdk = client();
-    if (!sdk) return;
-    const plan = await sdk.getPlan(id);
-    if (run !== planRun) return;
-    showPlan(plan, handlers);
-    setBusy(busy);
-    if (focus) focusPlan();
-  } catch (error) {
-    if (run !== planRun) return;
-    showError('Could not load the plan', error);
-    if (isDeepWorkError(error) && error.kind === 'not_found') hidePlan();
-  }
+  const sdk = client();
+  if (!sdk) return;
+  let first = true;
+  await watchPlan(sdk, id, {
+    onPlan(plan) {
+      if (run !== planRun) return;
+      showPlan(plan, handlers);
+      showLive('live');
+      setBusy(busy);
+      if (first && focus) focusPlan();
+      first = false;
+    },
+    onEnd() {
+      if (run === planRun) showLive('ended');
+    },
+    onError(error) {
+      if (run !== planRun) return;
+      showError('Could not load the plan', error);
+      if (isDeepWorkError(error) && error.kind === 'not_found') hidePlan();
+      else showLive('off');
+    },
+  });
 }
 
 function hidePlan() {
+  stopWatching();
   openId = null;
   closePlan();
 }
 
-/** The list, and the plan shown (if any), as the server has them now. */
+/** The list, and the plan shown (if any), as the server has them now: the plan's watch
+ * starts anew, so a change made here shows at once rather than at the next poll. */
 async function refresh() {
-  await Promise.all([loadProjects(), openId === null ? null : openPlan(openId, { focus: false })]);
+  if (openId !== null) void openPlan(openId, { focus: false });
+  await loadProjects();
 }
 
 /**
@@ -141,7 +155,14 @@ const handlers = {
             void act(
               `Could not delete ${name}`,
               async (sdk) => {
-                await sdk.deleteProject(project.id);
+                // The watch would see the project vanish and report it as an error.
+                stopWatching();
+                try {
+                  await sdk.deleteProject(project.id);
+                } catch (error) {
+                  void openPlan(project.id, { focus: false });
+                  throw error;
+                }
                 return `Deleted ${name}.`;
               },
               hidePlan,

@@ -1,4 +1,4 @@
-// A project's plan from `client.getPlan(id)`: its actions, a progress bar, and its tasks
+// A project's plan, as `client.watchProject(id)` yields it: its actions, a progress bar, and its tasks
 // grouped by execution level. Blocked and human tasks carry a word and a symbol, not
 // just a colour.
 import { badge, button, byId, el, label, quoted, TASK_STATUS } from './dom.js';
@@ -18,6 +18,7 @@ import { badge, button, byId, el, label, quoted, TASK_STATUS } from './dom.js';
 const section = byId('plan-section', HTMLElement);
 const heading = byId('plan-heading', HTMLElement);
 const body = byId('plan-body', HTMLElement);
+const live = byId('plan-live', HTMLElement);
 
 /** Which project actions each status allows; delete is always offered. */
 const CANCELLABLE = new Set(['draft', 'planning', 'awaiting_approval', 'approved', 'executing', 'paused', 'failed']);
@@ -149,10 +150,24 @@ function groups(plan) {
 }
 
 /**
+ * What has focus in the plan, to find again after the plan is drawn anew.
+ * @returns {string | null} a selector for it
+ */
+function focused() {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLElement) || !body.contains(active) || !active.dataset.action) return null;
+  const task = active.closest('[data-task-id]');
+  const action = `[data-action="${active.dataset.action}"]`;
+  return task instanceof HTMLElement ? `[data-task-id="${CSS.escape(task.dataset.taskId ?? '')}"] ${action}` : `.plan-actions ${action}`;
+}
+
+/**
+ * Draws the plan; a plan that arrives while a person works in it keeps their focus.
  * @param {Plan} plan
  * @param {Handlers} on
  */
 export function showPlan(plan, on) {
+  const keep = focused();
   const { project } = plan;
   section.hidden = false;
   section.dataset.projectId = project.id;
@@ -169,10 +184,25 @@ export function showPlan(plan, on) {
     levels.append(level);
   }
   body.replaceChildren(meta, projectActions(project, on), progressBar(plan.progress), levels);
+  if (keep) body.querySelector(keep)?.focus();
+}
+
+/**
+ * The live mark beside the plan: `live` while it is watched (with the time of the last
+ * change), `ended` once the project has ended, `off` when the watch failed.
+ * @param {'live' | 'ended' | 'off'} state
+ */
+export function showLive(state) {
+  live.dataset.state = state;
+  const time = new Date().toLocaleTimeString();
+  const words = { live: 'Live', ended: 'Ended', off: 'Not live' }[state];
+  live.replaceChildren(el('span', 'live-word', words), el('span', 'live-time', ` · updated ${time}`));
 }
 
 export function closePlan() {
   section.hidden = true;
+  delete live.dataset.state;
+  live.replaceChildren();
   delete section.dataset.projectId;
   body.replaceChildren();
 }

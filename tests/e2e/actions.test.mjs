@@ -3,8 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  DEMO_URL,
+  ORIGIN,
   TIMEOUT,
+  TOKEN,
+  advance,
+  armFault,
   assertNoConsoleErrors,
   createProject,
   launch,
@@ -12,8 +15,10 @@ import {
   openDemo,
   openPlan,
   plan,
+  planRequests,
   projectStatus,
   row,
+  seededProjects,
 } from './support.mjs';
 
 /** @type {import('playwright-core').Browser} */
@@ -162,16 +167,17 @@ test('start: the form starts a project, which is listed and its plan opened', TI
   await close();
 });
 
-test('an error shows its kind and the server’s detail: approving what another tab approved', TIMEOUT, async () => {
-  const { id, page, context, problems, close, section } = await projectOnPage('awaiting_approval');
+test('an error shows its kind and the server’s detail: approving what someone else approved', TIMEOUT, async () => {
+  const { id, page, problems, close, section } = await projectOnPage('awaiting_approval');
 
-  // A second tab (its own session storage, so it gets the token from the URL) approves first.
-  const other = await context.newPage();
-  await other.goto(DEMO_URL);
-  await other.locator(`#projects > li[data-project-id="${id}"]`).getByRole('button', { name: /^Open plan/ }).click();
-  await other.locator('#plan-section').getByRole('button', { name: 'Approve' }).click();
-  await other.locator('#message[data-state="done"]').waitFor();
-  await other.close();
+  // The plan stops updating (its polls get no answer), so it still offers Approve
+  // after someone else approves through the API.
+  await armFault(id, 'plan', 'hang');
+  const approved = await fetch(`${ORIGIN}/api/deep-work/projects/${id}/approve`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TOKEN}` },
+  });
+  assert.equal(approved.status, 200);
 
   // This tab still offers Approve; the server says why it cannot.
   await section.getByRole('button', { name: 'Approve' }).click();
@@ -183,5 +189,34 @@ test('an error shows its kind and the server’s detail: approving what another 
   assert.match((await error.locator('.error-detail').textContent()) ?? '', /Cannot approve project with status 'executing'/);
   assert.equal(await page.locator('#message').getAttribute('aria-live'), 'polite');
   assertNoConsoleErrors(problems, [`/api/deep-work/projects/${id}/approve`]);
+  await close();
+});
+
+test('live: the plan follows the project as it moves, without a reload, and stops when another opens', TIMEOUT, async () => {
+  const { id, page, problems, close, section } = await projectOnPage('approved');
+  await page.locator('#plan-live[data-state="live"]').waitFor();
+  const navigations = [];
+  page.on('framenavigated', (frame) => navigations.push(frame.url()));
+
+  // Approved → executing, then one task moves: each shows up by itself.
+  const before = await advance(id);
+  await section.locator('.badge[data-status="executing"]').waitFor();
+  const after = await advance(id);
+  /** @type {{ id: string, status: string } | undefined} */
+  const moved = after.tasks.find((/** @type {{ status: string }} */ task, /** @type {number} */ i) => task.status !== before.tasks[i].status);
+  assert.ok(moved, 'a task moved');
+  await section.locator(`.task[data-task-id="${moved.id}"][data-status="${moved.status}"]`).waitFor();
+  assert.match((await page.locator('#plan-live').textContent()) ?? '', /^Live · updated /);
+  assert.deepEqual(navigations, [], 'no reload');
+
+  // Another plan opens: the first one's watch stops.
+  const other = (await seededProjects()).get('paused');
+  assert.ok(other, 'a seeded paused project');
+  await openPlan(page, other);
+  const polled = await planRequests(id);
+  const otherPolled = await planRequests(other);
+  while ((await planRequests(other)) < otherPolled + 2);
+  assert.equal(await planRequests(id), polled, 'no poll of the closed plan');
+  assertNoConsoleErrors(problems);
   await close();
 });

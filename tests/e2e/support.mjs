@@ -139,6 +139,34 @@ export async function createProject(status) {
   return (await json('POST', '/__dev/projects', { status })).id;
 }
 
+/**
+ * Runs `steps` of the devserver's simulation on project `id`: each moves one status.
+ * @param {string} id
+ * @param {number} [steps]
+ */
+export function advance(id, steps = 1) {
+  return json('POST', `/__dev/projects/${id}/advance`, { steps });
+}
+
+/**
+ * Arms `fault` on `route` of project `id`, for every request until taken off.
+ * @param {string} id
+ * @param {string} route
+ * @param {string} fault
+ */
+export function armFault(id, route, fault) {
+  return json('POST', `/__dev/projects/${id}/faults`, { fault, fault_on: route });
+}
+
+/**
+ * How many plan requests of project `id` reached the server.
+ * @param {string} id
+ * @returns {Promise<number>}
+ */
+export async function planRequests(id) {
+  return (await json('GET', `/__dev/projects/${id}/stats`)).plan_requests;
+}
+
 /** @param {string} id @returns {Promise<Plan>} */
 export function plan(id) {
   return json('GET', `/api/deep-work/projects/${id}/plan`);
