@@ -1,7 +1,8 @@
 //! `watchProject` as JS drives it (`next()`, `return()`, `[Symbol.asyncIterator]`),
 //! against the devserver: each change is seen exactly once, a terminal plan ends it,
 //! transient failures are outlived, a delete ends it with `not_found`, and an abort or
-//! a `break` ends it at once with no request and no timer after it.
+//! a `break` ends it at once with no request and no timer after it; a hidden page
+//! polls ten times less often, and at once when it is shown.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -17,26 +18,48 @@ use web_sys::AbortController;
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(inline_js = r#"
-// Wraps the global timer functions to count the timers still pending: set, and
-// neither fired nor cleared.
+// Wraps the global timer functions to count the timers still pending (set, and
+// neither fired nor cleared), and to tell how each timer of a given delay ended.
 export function countTimers() {
-  const pending = new Set();
+  const pending = new Map();
+  const all = [];
   const set = globalThis.setTimeout, clear = globalThis.clearTimeout;
   globalThis.setTimeout = function (handler, ms, ...args) {
-    const id = set.call(globalThis, (...a) => { pending.delete(id); handler(...a); }, ms, ...args);
-    pending.add(id);
+    const timer = { ms, end: 'pending' };
+    all.push(timer);
+    const id = set.call(globalThis, (...a) => { pending.delete(id); timer.end = 'fired'; handler(...a); }, ms, ...args);
+    pending.set(id, timer);
     return id;
   };
-  globalThis.clearTimeout = function (id) { pending.delete(id); return clear.call(globalThis, id); };
+  globalThis.clearTimeout = function (id) {
+    const timer = pending.get(id);
+    if (timer) timer.end = 'cleared';
+    pending.delete(id);
+    return clear.call(globalThis, id);
+  };
   return {
     pending: () => pending.size,
+    ends: (ms) => all.filter((timer) => timer.ms === ms).map((timer) => timer.end),
     restore: () => { globalThis.setTimeout = set; globalThis.clearTimeout = clear; },
+  };
+}
+
+// Makes document.visibilityState what the test says (an own property shadows the
+// prototype's getter), with the visibilitychange event a browser sends.
+export function fakeVisibility() {
+  let state = 'visible';
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+  return {
+    set: (to) => { state = to; document.dispatchEvent(new Event('visibilitychange')); },
+    restore: () => { delete document.visibilityState; },
   };
 }
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = countTimers)]
     fn count_timers() -> JsValue;
+    #[wasm_bindgen(js_name = fakeVisibility)]
+    fn fake_visibility() -> JsValue;
 }
 
 /// Pending timers from now on; the globals are restored when dropped.
@@ -49,6 +72,34 @@ impl Timers {
 
     fn pending(&self) -> f64 {
         call(&self.0, "pending").as_f64().expect("a count")
+    }
+
+    /// How each timer of `ms` ended, in the order they were set: "pending", "fired"
+    /// or "cleared".
+    fn ends(&self, ms: f64) -> Vec<String> {
+        let ends: Function = get(&self.0, "ends").dyn_into().expect("a method");
+        let ends = ends.call1(&self.0, &ms.into()).expect("it does not throw");
+        js_sys::Array::from(&ends).iter().filter_map(|end| end.as_string()).collect()
+    }
+}
+
+/// The page's visibility, as the test sets it; the real one again when dropped.
+struct Visibility(JsValue);
+
+impl Visibility {
+    fn fake() -> Self {
+        Self(fake_visibility())
+    }
+
+    fn set(&self, state: &str) {
+        let set: Function = get(&self.0, "set").dyn_into().expect("a method");
+        set.call1(&self.0, &state.into()).expect("it does not throw");
+    }
+}
+
+impl Drop for Visibility {
+    fn drop(&mut self) {
+        call(&self.0, "restore");
     }
 }
 
@@ -341,4 +392,41 @@ async fn bad_arguments_throw_before_any_request() {
         expect_error(Err(error), "invalid_argument");
     }
     assert_eq!(api_requests(&server).await, before, "no request");
+}
+
+#[wasm_bindgen_test]
+async fn a_hidden_page_polls_ten_times_less_often_and_at_once_when_shown() {
+    let server = lenient();
+    let timers = Timers::count();
+    let visibility = Visibility::fake();
+    let id = moving_project(&server).await;
+    let watch = watch(&server, &id, fast(&[]));
+    let first = next_plan(&watch).await;
+    visibility.set("hidden");
+    let pending = next(&watch);
+    // The wait is set when the poller runs; the server round trips give it the turn.
+    let deadline = Date::now() + 10_000.0;
+    while timers.ends(2_500.0).is_empty() && Date::now() < deadline {
+        plan_requests(&server, &id).await;
+    }
+    assert_eq!(timers.ends(2_500.0), ["pending"], "hidden: ten intervals");
+    assert!(timers.ends(250.0).is_empty(), "and no wait of one interval");
+    advance(&server, &id, 1).await;
+    visibility.set("visible");
+    let plan = plan_of(JsFuture::from(pending).await);
+    assert_eq!(changes(&first, &plan), 1, "the change, polled when shown");
+    assert_eq!(
+        timers.ends(2_500.0),
+        ["cleared"],
+        "shown: the long wait ended early, not by its timer"
+    );
+    // Visible again: the next wait is one interval.
+    let pending = next(&watch);
+    while timers.ends(250.0).is_empty() && Date::now() < deadline {
+        plan_requests(&server, &id).await;
+    }
+    assert_eq!(timers.ends(250.0), ["pending"], "visible: one interval");
+    call(&watch, "return");
+    assert!(is_end(&JsFuture::from(pending).await.expect("next() resolves")));
+    assert_eq!(timers.pending(), 0.0, "no timer left");
 }
