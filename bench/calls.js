@@ -1,6 +1,6 @@
-// Per-call cost, throughput and memory: the SDK's cancelProject and getPlan, each
-// beside a hand-written fetch that makes the same checks, in one page against one
-// server. run.mjs drives it through `window.bench`.
+// Per-call cost, throughput and memory: the SDK's cancelProject, getPlan and a
+// watchProject's polls, each beside a hand-written fetch that makes the same checks, in
+// one page against one server. run.mjs drives it through `window.bench`.
 import { cancelProject, DeepWorkClient } from '/pkg/index.js';
 // index.js imports this same URL, and a module is instantiated once per URL: `init`
 // returns the instance index.js already started, whose exports hold its memory.
@@ -105,9 +105,95 @@ function hasType(value, type) {
   }
 }
 
+/** The watches' interval; their waits, and only they, are cut short (see `polls`). */
+const WATCH_INTERVAL_MS = 250;
+const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+
+/** A watch by hand: planRaw, compare what matters with the last plan, wait, again. */
+async function watchRaw(signal) {
+  let last = '';
+  while (!signal.aborted) {
+    const plan = await planRaw();
+    const { project, tasks, progress } = plan;
+    const seen = JSON.stringify([project.status, tasks.map((task) => [task.id, task.status]), progress]);
+    if (seen !== last) last = seen;
+    if (TERMINAL.has(project.status)) return;
+    await new Promise((resolve) => setTimeout(resolve, WATCH_INTERVAL_MS));
+  }
+}
+
+async function watchSdk(signal) {
+  for await (const plan of client.watchProject(planId, { intervalMs: WATCH_INTERVAL_MS, signal })) void plan;
+}
+
+const WATCHES = { watchSdk, watchRaw };
+
+/**
+ * `count` polls of a watch of `kind`, timed from one poll's fetch to the next: each
+ * poll's whole work (its request and everything around it), the wait between polls cut
+ * to a macro-task that runs at once. A MessageChannel, not `setTimeout(0)`: browsers
+ * clamp nested zero timers to 4 ms. Other timers (each request's timeout) are real.
+ */
+async function polls(kind, count) {
+  const { fetch: realFetch, setTimeout: realSetTimeout, clearTimeout: realClearTimeout } = globalThis;
+  const controller = new AbortController();
+  const starts = [];
+  globalThis.fetch = (...args) => {
+    starts.push(performance.now());
+    if (starts.length > count) controller.abort();
+    return realFetch(...args);
+  };
+  const cut = new Map();
+  let next = 0;
+  const channel = new MessageChannel();
+  channel.port1.onmessage = ({ data }) => {
+    const handler = cut.get(data);
+    cut.delete(data);
+    handler?.();
+  };
+  globalThis.setTimeout = (handler, ms, ...rest) => {
+    if (ms !== WATCH_INTERVAL_MS) return realSetTimeout(handler, ms, ...rest);
+    next -= 1; // negative ids: never a real timer's
+    cut.set(next, handler);
+    channel.port2.postMessage(next);
+    return next;
+  };
+  globalThis.clearTimeout = (id) => (cut.delete(id) ? undefined : realClearTimeout(id));
+  try {
+    await WATCHES[kind](controller.signal);
+  } finally {
+    Object.assign(globalThis, { fetch: realFetch, setTimeout: realSetTimeout, clearTimeout: realClearTimeout });
+    channel.port1.close();
+  }
+  if (starts.length !== count + 1) throw new Error(`${kind} made ${starts.length} of ${count + 1} requests`);
+  return starts.slice(1).map((start, i) => start - starts[i]);
+}
+
 const CALLS = { sdk, raw, planSdk, planRaw };
 /** What each pair of calls asks for, to stub it. */
 const STUB = { sdk: () => [cancelUrl(), 'POST'], planSdk: () => [planUrl(), 'GET'] };
+
+/**
+ * Runs `work` with `fetch` answering at once from memory with the server's answer to
+ * `[url, method]`, and checks that it answered exactly `calls` calls: both sides look
+ * fetch up at call time, and neither may reach the network.
+ */
+async function stubbed([url, method], calls, work) {
+  const answer = await (await fetch(url, { method, headers: { Authorization: `Bearer ${token}` } })).text();
+  const realFetch = globalThis.fetch;
+  let answered = 0;
+  globalThis.fetch = async () => {
+    answered += 1;
+    return new Response(answer, { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  try {
+    const result = await work();
+    if (answered !== calls) throw new Error(`the stub answered ${answered} of ${calls} calls`);
+    return result;
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+}
 
 /**
  * One call, timed, and split by its request's Resource Timing entry into the time
@@ -166,22 +252,25 @@ window.bench = {
    * what is left is each side's own work per call, with no network or server noise.
    */
   async perCallStubbed(count, kinds = ['sdk', 'raw']) {
-    const [url, method] = STUB[kinds[0]]();
-    const answer = await (await fetch(url, { method, headers: { Authorization: `Bearer ${token}` } })).text();
-    const realFetch = globalThis.fetch;
-    let stubbed = 0;
-    globalThis.fetch = async () => {
-      stubbed += 1;
-      return new Response(answer, { status: 200, headers: { 'content-type': 'application/json' } });
+    return stubbed(STUB[kinds[0]](), 2 * count, () => this.perCall(count, kinds));
+  },
+
+  /**
+   * `rounds` rounds of `count` polls of each watch, SDK and raw alternating which goes
+   * first: each poll's time in ms (see `polls`); with `stub`, fetch answers from memory.
+   */
+  async watchPolls(count, rounds, stub = false) {
+    const times = { watchSdk: [], watchRaw: [] };
+    const run = async () => {
+      for (let round = 0; round < rounds; round++) {
+        for (const kind of round % 2 === 0 ? ['watchSdk', 'watchRaw'] : ['watchRaw', 'watchSdk']) {
+          times[kind].push(...(await polls(kind, count)));
+        }
+      }
     };
-    try {
-      const times = await this.perCall(count, kinds);
-      // Both sides look fetch up at call time; make sure neither reached the network.
-      if (stubbed !== 2 * count) throw new Error(`the stub answered ${stubbed} of ${2 * count} calls`);
-      return times;
-    } finally {
-      globalThis.fetch = realFetch;
-    }
+    // Each watch makes count + 1 requests: the last is the one that stops it.
+    await (stub ? stubbed([planUrl(), 'GET'], 2 * rounds * (count + 1), run) : run());
+    return { sdk: times.watchSdk, raw: times.watchRaw };
   },
 
   /** Calls of `kind` completed per second with `inFlight` kept running for about `ms`. */

@@ -1,8 +1,8 @@
 // The browser half of `cargo xtask bench`: drives headless Debian Chromium through
-// startup.html and calls.html against a running devserver (lenient flavor, serving
-// bench/ at / and the package at /pkg/) and writes the measurements as one JSON object
-// to the file DEEPWORK_BENCH_OUT; progress goes to stderr. `cargo xtask bench` makes
-// the table from it.
+// startup.html and calls.html (start-up, calls, a watch's polls, memory) against a
+// running devserver (lenient flavor, serving bench/ at / and the package at /pkg/) and
+// writes the measurements as one JSON object to the file DEEPWORK_BENCH_OUT; progress
+// goes to stderr. `cargo xtask bench` makes the table from it.
 //
 // By hand: DEEPWORK_BENCH_URL=http://127.0.0.1:PORT DEEPWORK_BENCH_TOKEN=… \
 //          DEEPWORK_BENCH_OUT=results.json node run.mjs
@@ -26,6 +26,9 @@ const MEMORY_CALLS = 10000;
 /** getPlan of a 50-task plan: fewer calls, each carries about 40 KB. */
 const PLAN_TASKS = 50;
 const PLAN_CALLS = 500;
+/** Polls of a watch of the same plan, in rounds that alternate the SDK and raw. */
+const WATCH_POLLS = 100;
+const WATCH_ROUNDS = 6;
 
 const log = (message) => console.error(`bench: ${message}`);
 
@@ -141,6 +144,25 @@ async function planCalls(browser, projects) {
   };
 }
 
+/** A watch of the 50-task plan, per poll: SDK and raw, over the network and stubbed. */
+async function watchPolls(browser, projects) {
+  const { page, check, close } = await callsPage(browser, projects);
+  log(`watchProject (${PLAN_TASKS} tasks): ${WATCH_ROUNDS} rounds of ${WATCH_POLLS} polls each, SDK and raw`);
+  const measure = (stub) => page.evaluate((a) => window.bench.watchPolls(...a), [WATCH_POLLS, WATCH_ROUNDS, stub]);
+  await page.evaluate((a) => window.bench.watchPolls(...a), [WATCH_POLLS, 2, false]);
+  const times = await measure(false);
+  await page.evaluate((a) => window.bench.watchPolls(...a), [WATCH_POLLS, 2, true]);
+  const stubbed = await measure(true);
+  check();
+  await close();
+  return {
+    polls: WATCH_POLLS * WATCH_ROUNDS,
+    sdk: summary(times.sdk),
+    raw: summary(times.raw),
+    stubbed: { sdk: summary(stubbed.sdk), raw: summary(stubbed.raw) },
+  };
+}
+
 async function perCallAndThroughput(browser, projects) {
   const { page, check, close, setup } = await callsPage(browser, projects);
   // Warm-up, so that both paths run optimised code (V8 tiers hot wasm and JS up).
@@ -207,6 +229,7 @@ try {
     startup: await startup(browser),
     ...(await perCallAndThroughput(browser, projects)),
     plan: await planCalls(browser, projects),
+    watch: await watchPolls(browser, projects),
     memory: await memory(browser, projects),
   };
   writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);

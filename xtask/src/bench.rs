@@ -311,33 +311,50 @@ fn table(machine: &Machine, sizes: &Sizes, r: &Results) -> Result<String> {
     );
 
     let tasks = r.num("/plan/tasks")?;
-    let plan = |path: &str| r.num(&format!("/plan/{path}/medianMs"));
-    let (sdk, raw) = (plan("sdk")?, plan("raw")?);
-    row(
-        &format!("per call: SDK `getPlan` ({tasks} tasks) / raw"),
-        format!(
-            "SDK median {}, raw median {}: ×{:.3}, {:+.0} µs",
+    // The SDK's and raw's medians of one measure under `at`, with their ratio if asked.
+    let medians = |at: &str, ratio: bool| -> Result<String> {
+        let (sdk, raw) = (
+            r.num(&format!("{at}/sdk/medianMs"))?,
+            r.num(&format!("{at}/raw/medianMs"))?,
+        );
+        let ratio = if ratio { format!("×{:.3}, ", sdk / raw) } else { String::new() };
+        Ok(format!(
+            "SDK median {}, raw median {}: {ratio}{:+.0} µs",
             us(sdk),
             us(raw),
-            sdk / raw,
             (sdk - raw) * 1000.0
-        ),
+        ))
+    };
+    row(
+        &format!("per call: SDK `getPlan` ({tasks} tasks) / raw"),
+        medians("/plan", true)?,
         format!(
             "{} calls each, alternating; raw = `fetch` + `res.json()` + the SDK's checks of the plan, its project and \
              every task's 26 fields",
             r.num("/plan/calls")?
         ),
     );
-    let (sdk, raw) = (plan("stubbed/sdk")?, plan("stubbed/raw")?);
     row(
         "per call: `getPlan`, fetch stubbed",
-        format!(
-            "SDK median {}, raw median {}: {:+.0} µs",
-            us(sdk),
-            us(raw),
-            (sdk - raw) * 1000.0
-        ),
+        medians("/plan/stubbed", false)?,
         "decoding 50 tasks into serde types and keeping the server's objects, against JS checks of the same".into(),
+    );
+    row(
+        &format!("per poll: SDK `watchProject` ({tasks} tasks) / raw"),
+        medians("/watch", true)?,
+        format!(
+            "{} polls each of an unchanged plan, in rounds that alternate; a poll is timed from its request to the \
+             next one's, the wait between them cut to nothing; raw = the `getPlan` above by hand, a compare of \
+             status, task statuses and progress, and `setTimeout`",
+            r.num("/watch/polls")?
+        ),
+    );
+    row(
+        "per poll: `watchProject`, fetch stubbed",
+        medians("/watch/stubbed", false)?,
+        "the SDK's work per poll beside the fetch: decoding the plan, comparing it, and the wait's timer and \
+         listeners"
+            .into(),
     );
 
     let levels =
