@@ -108,18 +108,29 @@ function planFields(plan: Plan, list: ProjectList): void {
   void [total, levels, level, taskStatus, count, status];
 }
 
-// A watch is an async iterable of plans, with its own options.
-async function watched(client: DeepWorkClient, signal: AbortSignal): Promise<number> {
-  let percent = 0;
-  for await (const plan of client.watchProject('p-1', { intervalMs: 1_000, signal })) {
-    const typed: Plan = plan;
-    percent = typed.progress.percent;
+// #region watch
+/** Shows project `id` as it moves, until it ends, is deleted or `signal` aborts. */
+async function follow(client: DeepWorkClient, id: string, signal: AbortSignal, show: (plan: Plan) => void) {
+  try {
+    for await (const plan of client.watchProject(id, { intervalMs: 2_000, signal })) {
+      show(plan); // plan.project.status, plan.tasks, plan.progress.percent, …
+    }
+    // Here the project has ended, or the signal was aborted: no error either way.
+  } catch (err) {
+    // Only what a watch cannot outlive: not_found (deleted), unauthorized, …
+    if (!isDeepWorkError(err) || err.kind !== 'not_found') throw err;
   }
+}
+// #endregion
+
+// A watch yields plans, and has its own options.
+type Yielded<T> = T extends AsyncIterable<infer P> ? P : never;
+const watchYieldsPlans: Same<Yielded<ReturnType<DeepWorkClient['watchProject']>>, Plan> = true;
+function watchOptions(client: DeepWorkClient): void {
   // @ts-expect-error: intervalMs is a number.
   client.watchProject('p-1', { intervalMs: '1s' });
   // @ts-expect-error: a watch takes no retry options (it waits out failures itself).
   client.watchProject('p-1', { maxRetries: 3 });
-  return percent;
 }
 
 async function rejected(token: string, signal: AbortSignal): Promise<void> {
@@ -166,4 +177,4 @@ function fields(err: unknown): void {
 }
 
 void [statusIsTheUnion, statusIsNamed, notAStatus, kindIsClosed, resolvesTyped, methodResolvesTyped, projectIsTyped, rejected, fields];
-void [planIsTyped, listIsTyped, approveIsTyped, listFilterIsTheStatus, planFields, watched];
+void [planIsTyped, listIsTyped, approveIsTyped, listFilterIsTheStatus, planFields, follow, watchYieldsPlans, watchOptions];

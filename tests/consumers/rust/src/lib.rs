@@ -32,6 +32,20 @@ pub async fn cancel_quickly(
 }
 // #endregion
 
+// #region watch
+use deepwork_client::WatchOptions;
+
+/// Calls `show` with project `id`'s progress each time it moves, until the project
+/// ends (Ok) or the watch meets an error it cannot outlive (NotFound after a delete, …).
+pub async fn follow(client: &DeepWorkClient, id: &str, show: impl Fn(f64)) -> Result<(), Error> {
+    let mut watch = client.watch_project(id, WatchOptions::new().interval(Duration::from_secs(1)))?;
+    while let Some(plan) = watch.next().await {
+        show(plan?.progress.percent);
+    }
+    Ok(())
+}
+// #endregion
+
 /// Starts a cancel from a UI event, as a frontend does: the future runs on the page.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn start(base_url: String, token: String, id: String) {
