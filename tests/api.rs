@@ -215,7 +215,7 @@ async fn skip_and_retry_change_one_task_and_the_progress() {
 }
 
 #[wasm_bindgen_test]
-async fn task_errors_name_the_status_the_missing_task_and_the_foreign_one() {
+async fn task_errors_name_the_status_the_missing_task_and_the_foreign_one_for_skip_and_retry() {
     for server in both() {
         let sdk = client(&server, &[]);
         let target = target_with(&server, Route::Skip, &[]).await;
@@ -243,22 +243,26 @@ async fn task_errors_name_the_status_the_missing_task_and_the_foreign_one() {
             text(&error, "detail").as_deref(),
             Some("Can only retry tasks with status 'blocked', got 'done'")
         );
-        failed(
-            sdk.skip_task(id(), "no-such-task".into(), JsValue::UNDEFINED),
-            "not_found",
-        )
-        .await;
-        let other = target_with(&server, Route::Skip, &[]).await;
-        let error = failed(
-            sdk.skip_task(id(), other.task_id.into(), JsValue::UNDEFINED),
-            "task_not_in_project",
-        )
-        .await;
-        assert_eq!(number(&error, "status"), Some(400.0));
-        assert_eq!(
-            text(&error, "detail").as_deref(),
-            Some("Task does not belong to this project")
-        );
+        // A missing task and another project's task, for both task calls.
+        let other = target_with(&server, Route::Retry, &[]).await;
+        for route in [Route::Skip, Route::Retry] {
+            let call = |task: &str| {
+                let task = JsValue::from_str(task);
+                if route == Route::Skip {
+                    sdk.skip_task(id(), task, JsValue::UNDEFINED)
+                } else {
+                    sdk.retry_task(id(), task, JsValue::UNDEFINED)
+                }
+            };
+            failed(call("no-such-task"), "not_found").await;
+            let error = failed(call(&other.task_id), "task_not_in_project").await;
+            assert_eq!(number(&error, "status"), Some(400.0), "{route:?}");
+            assert_eq!(
+                text(&error, "detail").as_deref(),
+                Some("Task does not belong to this project"),
+                "{route:?}"
+            );
+        }
     }
 }
 

@@ -17,21 +17,6 @@ use web_sys::AbortController;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen(inline_js = r#"
-// Counts the listeners added to and removed from `signal`.
-export function countListeners(signal) {
-  const counts = { added: 0, removed: 0 };
-  const add = signal.addEventListener, remove = signal.removeEventListener;
-  signal.addEventListener = function (...args) { counts.added++; return add.apply(this, args); };
-  signal.removeEventListener = function (...args) { counts.removed++; return remove.apply(this, args); };
-  return counts;
-}
-"#)]
-extern "C" {
-    #[wasm_bindgen(js_name = countListeners)]
-    fn count_listeners(signal: &web_sys::AbortSignal) -> JsValue;
-}
-
 #[derive(Default)]
 struct Tally {
     resolved: Cell<u32>,

@@ -301,7 +301,13 @@ async fn a_503_and_a_429_in_the_middle_are_waited_out() {
 async fn a_delete_ends_the_watch_with_not_found() {
     for server in both() {
         let id = new_project(&server, "executing").await;
-        let watch = watch(&server, &id, fast(&[]));
+        let controller = AbortController::new().expect("an AbortController");
+        let listeners = count_listeners(&controller.signal());
+        let watch = watch(
+            &server,
+            &id,
+            fast(&[("signal", controller.signal().into())]),
+        );
         next_plan(&watch).await;
         let pending = next(&watch);
         JsFuture::from(client(&server, &[]).delete_project(id.as_str().into(), JsValue::UNDEFINED))
@@ -309,6 +315,15 @@ async fn a_delete_ends_the_watch_with_not_found() {
             .expect("deleted");
         let error = expect_error(JsFuture::from(pending).await, "not_found");
         assert_eq!(text(&error, "projectId"), Some(id.clone()));
+        // `for await` calls no return() after a rejection: the error itself must let
+        // go of the caller's signal.
+        let added = number(&listeners, "added").unwrap_or(-1.0);
+        assert!(added >= 1.0, "the watch listened to the signal");
+        assert_eq!(
+            number(&listeners, "removed"),
+            Some(added),
+            "no listener left on the signal after the error"
+        );
         let end = JsFuture::from(next(&watch)).await.expect("next() resolves");
         assert!(is_end(&end), "ended after the error");
     }

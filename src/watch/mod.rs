@@ -124,7 +124,6 @@ impl Watch {
             last: None,
             failures: 0,
             retry_after_ms: None,
-            ended: false,
         };
         Self {
             state: State::Idle(Box::new(poller)),
@@ -183,6 +182,12 @@ impl Stream for Watch {
                             self.state = State::Polling(step);
                             Poll::Pending
                         }
+                        // An error ends the watch: let go of the caller's signal now,
+                        // as JS' `for await` calls no `return()` after a rejection.
+                        Poll::Ready((Some(Err(e)), _)) => {
+                            self.stop_listening();
+                            Poll::Ready(Some(Err(e)))
+                        }
                         Poll::Ready((Some(item), poller)) => {
                             self.state = State::Idle(poller);
                             Poll::Ready(Some(item))
@@ -216,19 +221,16 @@ struct Poller {
     /// Transient failures in a row, and the wait the last one asked for.
     failures: u32,
     retry_after_ms: Option<u64>,
-    /// An error ended the watch.
-    ended: bool,
 }
 
 impl Poller {
-    /// Polls until the plan changed (Some), or the watch ends (None, after a terminal
-    /// plan, an error or a stop).
+    /// Polls until the plan changed (`Some(Ok)`), an error ends the watch (`Some(Err)`,
+    /// after which the poller is dropped), or a terminal plan or a stop ends it (`None`).
     async fn next(&mut self) -> Option<Result<Plan, Error>> {
-        if self.ended
-            || self
-                .last
-                .as_ref()
-                .is_some_and(policy::Snapshot::is_terminal)
+        if self
+            .last
+            .as_ref()
+            .is_some_and(policy::Snapshot::is_terminal)
         {
             return None;
         }
@@ -256,10 +258,7 @@ impl Poller {
                     self.failures = self.failures.saturating_add(1);
                     self.retry_after_ms = e.retry_after().map(|d| d.as_millis() as u64);
                 }
-                Err(e) => {
-                    self.ended = true;
-                    return Some(Err(e));
-                }
+                Err(e) => return Some(Err(e)),
             }
         }
     }

@@ -15,6 +15,23 @@ extern "C" {
     fn fetch_with_init(url: &str, init: &JsValue) -> Promise;
 }
 
+#[wasm_bindgen(inline_js = r#"
+// Counts the listeners added to and removed from `signal`.
+export function countListeners(signal) {
+  const counts = { added: 0, removed: 0 };
+  const add = signal.addEventListener, remove = signal.removeEventListener;
+  signal.addEventListener = function (...args) { counts.added++; return add.apply(this, args); };
+  signal.removeEventListener = function (...args) { counts.removed++; return remove.apply(this, args); };
+  return counts;
+}
+"#)]
+extern "C" {
+    /// From now on, counts the listeners added to and removed from `signal`: an
+    /// object whose `added` and `removed` say how many.
+    #[wasm_bindgen(js_name = countListeners)]
+    pub fn count_listeners(signal: &web_sys::AbortSignal) -> JsValue;
+}
+
 /// One running devserver.
 pub struct Server {
     pub url: &'static str,
