@@ -79,7 +79,10 @@ impl Timers {
     fn ends(&self, ms: f64) -> Vec<String> {
         let ends: Function = get(&self.0, "ends").dyn_into().expect("a method");
         let ends = ends.call1(&self.0, &ms.into()).expect("it does not throw");
-        js_sys::Array::from(&ends).iter().filter_map(|end| end.as_string()).collect()
+        js_sys::Array::from(&ends)
+            .iter()
+            .filter_map(|end| end.as_string())
+            .collect()
     }
 }
 
@@ -93,7 +96,8 @@ impl Visibility {
 
     fn set(&self, state: &str) {
         let set: Function = get(&self.0, "set").dyn_into().expect("a method");
-        set.call1(&self.0, &state.into()).expect("it does not throw");
+        set.call1(&self.0, &state.into())
+            .expect("it does not throw");
     }
 }
 
@@ -442,6 +446,8 @@ async fn a_hidden_page_polls_ten_times_less_often_and_at_once_when_shown() {
     }
     assert_eq!(timers.ends(250.0), ["pending"], "visible: one interval");
     call(&watch, "return");
-    assert!(is_end(&JsFuture::from(pending).await.expect("next() resolves")));
+    assert!(is_end(
+        &JsFuture::from(pending).await.expect("next() resolves")
+    ));
     assert_eq!(timers.pending(), 0.0, "no timer left");
 }

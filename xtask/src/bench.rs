@@ -317,7 +317,11 @@ fn table(machine: &Machine, sizes: &Sizes, r: &Results) -> Result<String> {
             r.num(&format!("{at}/sdk/medianMs"))?,
             r.num(&format!("{at}/raw/medianMs"))?,
         );
-        let ratio = if ratio { format!("×{:.3}, ", sdk / raw) } else { String::new() };
+        let ratio = if ratio {
+            format!("×{:.3}, ", sdk / raw)
+        } else {
+            String::new()
+        };
         Ok(format!(
             "SDK median {}, raw median {}: {ratio}{:+.0} µs",
             us(sdk),
