@@ -160,7 +160,8 @@ const handlers = {
                 try {
                   await sdk.deleteProject(project.id);
                 } catch (error) {
-                  void openPlan(project.id, { focus: false });
+                  // Live again, unless the plan was closed meanwhile.
+                  if (openId === project.id) void openPlan(project.id, { focus: false });
                   throw error;
                 }
                 return `Deleted ${name}.`;
