@@ -8,8 +8,8 @@ import { confirmThen } from './confirm.js';
 import { quoted } from './dom.js';
 import { clearMessage, showError, showSuccess } from './messages.js';
 import { stopWatching, watchPlan } from './live.js';
-import { closePlan, focusPlan, showLive, showPlan } from './plan.js';
-import { focusList, listOptions, setListBusy, setUpProjects, showProjects } from './projects.js';
+import { closePlan, focusPlan, setUpPlan, showLive, showPlan } from './plan.js';
+import { focusList, focusProject, listOptions, setListBusy, setUpProjects, showProjects } from './projects.js';
 import { setUpStart } from './start.js';
 
 /** @typedef {import('/pkg/index.js').DeepWorkClient} DeepWorkClient */
@@ -160,7 +160,8 @@ const handlers = {
                 try {
                   await sdk.deleteProject(project.id);
                 } catch (error) {
-                  void openPlan(project.id, { focus: false });
+                  // Live again, unless the plan was closed meanwhile.
+                  if (openId === project.id) void openPlan(project.id, { focus: false });
                   throw error;
                 }
                 return `Deleted ${name}.`;
@@ -188,6 +189,13 @@ const handlers = {
 };
 
 setUpProjects(() => void loadProjects());
+// Close ends the watch; focus goes back to the row the plan was opened from.
+setUpPlan(() => {
+  const id = openId;
+  hidePlan();
+  if (id === null) focusList();
+  else focusProject(id);
+});
 setUpStart((description, researchDepth) => {
   /** @type {string | null} */
   let started = null;

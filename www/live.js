@@ -1,5 +1,6 @@
 // Keeps the open plan live with `client.watchProject`: one watch at a time, stopped
-// (its request aborted, its timers gone) when the plan closes or another one opens.
+// (its request aborted, its timers gone) when the plan closes (its Close button, a
+// delete) or another one opens.
 // The server pushes nothing; the SDK polls and yields only plans that changed.
 
 /** @typedef {import('/pkg/index.js').DeepWorkClient} DeepWorkClient */

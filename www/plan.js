@@ -19,6 +19,7 @@ const section = byId('plan-section', HTMLElement);
 const heading = byId('plan-heading', HTMLElement);
 const body = byId('plan-body', HTMLElement);
 const live = byId('plan-live', HTMLElement);
+const closeButton = byId('plan-close', HTMLButtonElement);
 
 /** Which project actions each status allows; delete is always offered. */
 const CANCELLABLE = new Set(['draft', 'planning', 'awaiting_approval', 'approved', 'executing', 'paused', 'failed']);
@@ -197,6 +198,14 @@ export function showLive(state) {
   const time = new Date().toLocaleTimeString();
   const words = { live: 'Live', ended: 'Ended', off: 'Not live' }[state];
   live.replaceChildren(el('span', 'live-word', words), el('span', 'live-time', ` · updated ${time}`));
+}
+
+/**
+ * Wires the plan's Close button; `onClose` stops the watch and hides the plan.
+ * @param {() => void} onClose
+ */
+export function setUpPlan(onClose) {
+  closeButton.addEventListener('click', onClose);
 }
 
 export function closePlan() {

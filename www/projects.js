@@ -75,3 +75,14 @@ export function showProjects({ projects, count }, onOpen) {
 export function focusList() {
   heading.focus();
 }
+
+/**
+ * Focuses project `id`'s Open plan button, where its plan was opened from; the list
+ * when the project is no longer listed.
+ * @param {string} id
+ */
+export function focusProject(id) {
+  const open = list.querySelector(`[data-project-id="${CSS.escape(id)}"] .project-open`);
+  if (open instanceof HTMLElement) open.focus();
+  else focusList();
+}

@@ -220,3 +220,53 @@ test('live: the plan follows the project as it moves, without a reload, and stop
   assertNoConsoleErrors(problems);
   await close();
 });
+
+test('close: the plan hides with its live mark, focus returns to its row, and its watch polls no more', TIMEOUT, async () => {
+  const { id, page, problems, close } = await projectOnPage('approved');
+  const live = page.locator('#plan-live');
+  await page.locator('#plan-live[data-state="live"]').waitFor();
+
+  await page.getByRole('button', { name: 'Close plan' }).click();
+  await page.locator('#plan-section').waitFor({ state: 'hidden' });
+  assert.equal(await live.getAttribute('data-state'), null, 'no live mark');
+  assert.equal(await live.textContent(), '');
+  const open = row(page, id).getByRole('button', { name: /^Open plan/ });
+  assert.equal(await open.evaluate((element) => element === document.activeElement), true, 'focus is back on its row');
+
+  // The project moves on: a watch still running would poll it and draw the plan again.
+  const polled = await planRequests(id);
+  await advance(id);
+  // The clock: another tab watching a project of its own. Three of its polls take more
+  // than one interval, by which time the closed watch would have polled again.
+  const clock = await projectOnPage('paused');
+  const clockPolled = await planRequests(clock.id);
+  while ((await planRequests(clock.id)) < clockPolled + 3);
+  assert.equal(await planRequests(id), polled, 'no poll after Close');
+  assert.equal(await page.locator('#plan-section').isHidden(), true);
+  // A hidden page would poll ten times less often, too rarely for the clock above.
+  assert.equal(await page.evaluate(() => document.visibilityState), 'visible');
+  assertNoConsoleErrors(problems);
+  assertNoConsoleErrors(clock.problems);
+  await clock.close();
+  await close();
+});
+
+test('close: the plan’s request in flight is aborted at once', TIMEOUT, async () => {
+  const { id, page, problems, close } = await projectOnPage('approved');
+  await page.locator('#plan-live[data-state="live"]').waitFor();
+
+  // The next poll gets no answer: it is in flight when Close is clicked.
+  await armFault(id, 'plan', 'hang');
+  const polled = await planRequests(id);
+  while ((await planRequests(id)) === polled);
+  // Long before the SDK's own timeout would end it.
+  const aborted = page.waitForEvent('requestfailed', {
+    predicate: (request) => new URL(request.url()).pathname === `/api/deep-work/projects/${id}/plan`,
+    timeout: 5_000,
+  });
+  await page.getByRole('button', { name: 'Close plan' }).click();
+  await aborted;
+  await page.locator('#plan-section').waitFor({ state: 'hidden' });
+  assertNoConsoleErrors(problems);
+  await close();
+});

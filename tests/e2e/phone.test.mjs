@@ -1,5 +1,5 @@
-// The dashboard on a 360 px wide phone: the list, a plan and the confirmation fit
-// without sideways scrolling.
+// The dashboard on a 360 px wide phone: the list, a plan (and its Close button) and
+// the confirmation fit without sideways scrolling.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { PHONE, TIMEOUT, assertNoConsoleErrors, createProject, launch, openDemo, openPlan, row, screenshot, scrollsSideways } from './support.mjs';
@@ -15,7 +15,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('at 360 px the list, a plan and the confirmation fit the screen', TIMEOUT, async () => {
+test('at 360 px the list, a plan, its Close button and the confirmation fit the screen', TIMEOUT, async () => {
   const id = await createProject('executing');
   const { page, problems, close } = await openDemo(browser, PHONE);
   await row(page, id).waitFor();
@@ -34,6 +34,12 @@ test('at 360 px the list, a plan and the confirmation fit the screen', TIMEOUT, 
   assert.ok(box.x + box.width <= PHONE.width && box.y + box.height <= PHONE.height, 'the dialog ends on screen');
   await dialog.getByRole('button', { name: 'Keep project' }).click();
   await dialog.waitFor({ state: 'hidden' });
+
+  const closeButton = section.getByRole('button', { name: 'Close plan' });
+  const closeBox = await closeButton.boundingBox();
+  assert.ok(closeBox && closeBox.x >= 0 && closeBox.x + closeBox.width <= PHONE.width, 'Close is on screen');
+  await closeButton.click();
+  await page.locator('#plan-section').waitFor({ state: 'hidden' });
 
   assertNoConsoleErrors(problems);
   await close();

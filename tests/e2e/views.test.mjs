@@ -135,7 +135,7 @@ test('a hostile title is shown as text, in the list and in the plan', TIMEOUT, a
   await close();
 });
 
-test('keyboard only: Tab to a project, open its plan, pause it', TIMEOUT, async () => {
+test('keyboard only: Tab to a project, open its plan, pause it, close it', TIMEOUT, async () => {
   const id = await createProject('executing');
   const { page, problems, close } = await openDemo(browser);
   await page.getByRole('button', { name: 'Refresh' }).click();
@@ -159,6 +159,13 @@ test('keyboard only: Tab to a project, open its plan, pause it', TIMEOUT, async 
   await page.locator('#plan-section .badge[data-status="paused"]').waitFor();
   assert.equal(await projectStatus(id), 'paused');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'plan-heading', 'focus stays on the plan');
+
+  // Close is the next stop after the heading; focus returns to the row it opened from.
+  await page.keyboard.press('Tab');
+  assert.equal(await focusedText(page), 'Close plan');
+  await page.keyboard.press('Enter');
+  await page.locator('#plan-section').waitFor({ state: 'hidden' });
+  assert.equal(await open.evaluate((element) => element === document.activeElement), true, 'focus is back on the row');
   assertNoConsoleErrors(problems);
   await close();
 });
