@@ -366,6 +366,39 @@ async fn an_abort_ends_the_watch_at_once_without_an_error() {
 }
 
 #[wasm_bindgen_test]
+async fn an_abort_while_the_caller_holds_a_plan_ends_the_next_at_once() {
+    let server = lenient();
+    let timers = Timers::count();
+    let id = new_project(&server, "executing").await;
+    let controller = AbortController::new().expect("an AbortController");
+    // A long interval: a wait that missed the abort would hold the watch for a minute.
+    let options = obj(&[
+        ("intervalMs", JsValue::from_f64(60_000.0)),
+        ("signal", controller.signal().into()),
+    ]);
+    let watch = watch(&server, &id, options);
+    next_plan(&watch).await;
+    // As a `for await` body does: abort while holding the plan, before the next().
+    controller.abort();
+    let started = Date::now();
+    let end = JsFuture::from(next(&watch))
+        .await
+        .expect("next() resolves, not rejects");
+    assert!(is_end(&end), "ended: {}", stringify(&end));
+    assert!(
+        Date::now() - started < 5_000.0,
+        "ended at once, not after the interval"
+    );
+    assert_eq!(
+        timers.ends(60_000.0),
+        Vec::<String>::new(),
+        "no wait started"
+    );
+    assert_eq!(plan_requests(&server, &id).await, 1.0, "no request after");
+    assert_eq!(timers.pending(), 0.0, "no timer left");
+}
+
+#[wasm_bindgen_test]
 async fn return_ends_the_watch_while_it_waits_and_while_it_polls() {
     let server = lenient();
     let timers = Timers::count();

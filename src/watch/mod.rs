@@ -237,7 +237,10 @@ impl Poller {
         // The first plan comes at once; every later poll waits first.
         let mut wait = self.last.is_some();
         loop {
-            if wait {
+            // Checked before the wait too: an abort that came while the caller held the
+            // last plan fired before this wait listened for it, and would be seen only
+            // after a whole interval.
+            if wait && !self.signal.aborted() {
                 self.wait().await;
             }
             wait = true;

@@ -35,6 +35,12 @@ export async function cancelRequests(id) {
   return cancel_requests;
 }
 
+/** When each plan request for the project reached the server, in ms (server time). */
+export async function planRequestTimes(id) {
+  const { request_ms } = await dev('GET', `/projects/${encodeURIComponent(id)}/stats`);
+  return request_ms.plan;
+}
+
 /** How many tasks the server has for the project. */
 export async function taskCount(id) {
   const { projects } = await dev('GET', '/projects');

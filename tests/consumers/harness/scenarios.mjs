@@ -1,20 +1,23 @@
 // The scenarios every page fixture runs (its index.html shows the outcome as text): a
 // first call that cancels, with no console problems, a wrong token that reaches the
-// page as a typed DeepWorkError, and the calls beyond cancel (a plan, a listing, and
-// approving a draft: invalid_state). Each page is served from its own origin, so every
+// page as a typed DeepWorkError, and the calls beyond cancel (a plan, a listing,
+// approving a draft: invalid_state, and a watch that cancels its project and ends). Each page is served from its own origin, so every
 // call is a real cross-origin request to the devserver.
 //
-// The pages take `call` (cancel, plan, list or approve), `projectId`, `status` and
-// `limit` in the fragment, and write:
+// The pages take `call` (cancel, plan, list, approve or watch), `projectId`, `status`
+// and `limit` in the fragment, and write:
 //   cancel, approve  `${project.id} is ${project.status}`
 //   plan             `${tasks.length} tasks, ${progress.percent}% of ${progress.total} done`
 //   list             `${count} found, listed: ${statuses joined by ', '}`
+//   watch            the project statuses of the plans the watch yielded, joined by
+//                    ' → ', once the loop has ended (watchProject with intervalMs 250,
+//                    the project cancelled through the same client after the first plan)
 //   a DeepWorkError  `${call} failed: ${kind}`, then ` (${currentStatus})` when it has one
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { usePageFixture } from './browser.mjs';
-import { checkDraftNotApproved, checkListing, checkPlan, LISTING, prepareListing } from './checks.mjs';
+import { checkDraftNotApproved, checkListing, checkPlan, checkWatchEnded, LISTING, prepareListing } from './checks.mjs';
 import { baseUrl, cancelRequests, createProject, serverStatus, token } from './devserver.mjs';
 
 /** The parts of a page's text, or a failed assertion that shows the text. */
@@ -50,8 +53,8 @@ export function pageScenarios(folderUrl, expect) {
 }
 
 /**
- * getPlan, listProjects and approveProject's invalid_state, for a page that `open`
- * loads with fragment parameters (see the top of this file).
+ * getPlan, listProjects, approveProject's invalid_state and watchProject, for a page
+ * that `open` loads with fragment parameters (see the top of this file).
  */
 export function callScenarios(open, expect) {
   const call = (params) => open({ baseUrl, token, ...params });
@@ -79,5 +82,15 @@ export function callScenarios(open, expect) {
       ? /^approve failed: (\w+) \((\w+)\) \(HTTP 40[04]\)$/
       : /^approve failed: (\w+) \((\w+)\)$/);
     await checkDraftNotApproved(projectId, { kind, currentStatus });
+  });
+
+  test(`${expect.who} watches a project until the cancel it made ends it`, async () => {
+    const projectId = await createProject('executing');
+    const { text, problems } = await call({ call: 'watch', projectId });
+    // The page writes only once the loop has ended: a watch that hangs, or never sees
+    // the cancel, leaves it empty and fails here.
+    assert.equal(text, 'executing → cancelled');
+    assert.deepEqual(problems, []);
+    await checkWatchEnded(projectId);
   });
 }

@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { cancelProject, DeepWorkClient, DeepWorkError, isDeepWorkError } from 'deepwork-client';
-import { checkDraftNotApproved, checkListing, checkPlan, INVALID_STATE_STATUSES, LISTING, prepareListing } from '../harness/checks.mjs';
-import { baseUrl, cancelRequests, createProject, serverStatus, token } from '../harness/devserver.mjs';
+import {
+  checkDraftNotApproved, checkListing, checkPlan, checkWatchEnded, INVALID_STATE_STATUSES, LISTING, prepareListing, WATCH_INTERVAL_MS,
+} from '../harness/checks.mjs';
+import { baseUrl, cancelRequests, createProject, planRequestTimes, serverStatus, token } from '../harness/devserver.mjs';
 import { cancel } from './cancel.mjs';
 
 test('the README example cancels a project on its first call', async () => {
@@ -83,6 +85,45 @@ test('approving a draft rejects with kind invalid_state and its currentStatus', 
   await checkDraftNotApproved(projectId, err);
   assert.ok(INVALID_STATE_STATUSES.includes(err.status), `HTTP ${err.status}`);
   assert.equal(err.projectId, projectId);
+});
+
+// A watch that hangs fails at the test's timeout rather than holding up the run.
+const WATCH_TEST = { timeout: 20_000 };
+
+test('watchProject yields the plan, then the cancelled one after a cancel through the same client, and ends', WATCH_TEST, async () => {
+  const client = new DeepWorkClient({ token, baseUrl });
+  const projectId = await createProject('executing');
+  const seen = [];
+  for await (const plan of client.watchProject(projectId, { intervalMs: WATCH_INTERVAL_MS })) {
+    assert.equal(plan.project.id, projectId);
+    seen.push(plan.project.status);
+    if (seen.length === 1) await client.cancelProject(projectId);
+  }
+  assert.deepEqual(seen, ['executing', 'cancelled']);
+  await checkWatchEnded(projectId);
+});
+
+test('a watch aborted mid-way through its signal ends its for-await without an error, and polls no more', WATCH_TEST, async () => {
+  const client = new DeepWorkClient({ token, baseUrl });
+  const projectId = await createProject('executing');
+  const controller = new AbortController();
+  let sawFirst;
+  const first = new Promise((resolve) => { sawFirst = resolve; });
+  const seen = [];
+  // A long interval: the watch is waiting for its next poll when the signal aborts,
+  // and would still be waiting at the test's timeout if the abort did not end it.
+  const watching = (async () => {
+    for await (const plan of client.watchProject(projectId, { intervalMs: 60_000, signal: controller.signal })) {
+      seen.push(plan.project.status);
+      sawFirst();
+    }
+  })();
+  await Promise.race([first, watching]); // the loop may throw before its first plan
+  controller.abort();
+  await watching; // rejects, failing the test, if the loop threw
+  assert.deepEqual(seen, ['executing']);
+  assert.equal((await planRequestTimes(projectId)).length, 1);
+  assert.equal(await serverStatus(projectId), 'executing');
 });
 
 test('a connection refused rejects with kind network', async () => {

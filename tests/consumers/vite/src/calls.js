@@ -1,7 +1,7 @@
 // #region vite
 import { DeepWorkClient, isDeepWorkError } from 'deepwork-client';
 
-/** Makes `call` (cancel, approve, plan or list) and says what came of it. */
+/** Makes `call` (cancel, approve, plan, list or watch) and says what came of it. */
 export async function run(call, { token, baseUrl, projectId, status, limit }) {
   const client = new DeepWorkClient({ token, baseUrl });
   try {
@@ -12,6 +12,16 @@ export async function run(call, { token, baseUrl, projectId, status, limit }) {
     if (call === 'list') {
       const { projects, count } = await client.listProjects({ status, limit: Number(limit) });
       return `${count} found, listed: ${projects.map((p) => p.status).join(', ')}`;
+    }
+    if (call === 'watch') {
+      // Follows the project until it ends; here it cancels the project after the first
+      // plan, and the loop ends by itself after the cancelled one.
+      const seen = [];
+      for await (const plan of client.watchProject(projectId, { intervalMs: 250 })) {
+        seen.push(plan.project.status);
+        if (seen.length === 1) await client.cancelProject(projectId);
+      }
+      return seen.join(' → ');
     }
     const project = await (call === 'approve' ? client.approveProject(projectId) : client.cancelProject(projectId));
     return `${project.id} is ${project.status}`;

@@ -4,5 +4,6 @@ const sdk = import('./calls.js');
 
 self.onmessage = async ({ data: { call, params } }) => {
   const { run } = await sdk;
-  self.postMessage(await run(call, params));
+  // run() throws what is not a DeepWorkError: show it, rather than leave the page waiting.
+  self.postMessage(await run(call, params).catch((err) => `bug: ${err}`));
 };
