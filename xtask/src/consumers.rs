@@ -261,11 +261,15 @@ fn node_test(dir: &Path, file: &str, server: &Devserver) -> Result<(u32, u32, bo
         match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             Ok(line) => {
                 println!("{line}");
-                // The spec reporter's closing lines: "ℹ pass 8", "ℹ fail 0".
+                // The spec reporter's closing lines: "ℹ pass 8", "ℹ fail 0", and
+                // "ℹ cancelled 0" (a test cut off by its timeout, which is a failure).
                 if let Some(n) = line.strip_prefix("ℹ pass ") {
                     passed = n.trim().parse().unwrap_or(0);
-                } else if let Some(n) = line.strip_prefix("ℹ fail ") {
-                    failed = n.trim().parse().unwrap_or(0);
+                } else if let Some(n) = line
+                    .strip_prefix("ℹ fail ")
+                    .or_else(|| line.strip_prefix("ℹ cancelled "))
+                {
+                    failed += n.trim().parse().unwrap_or(0);
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
