@@ -180,31 +180,37 @@ async fn an_abort_mid_request_rejects_with_aborted_on_every_call() {
 #[wasm_bindgen_test]
 async fn a_busy_server_is_retried_on_every_call_but_a_start_that_may_have_arrived_is_not() {
     for server in both() {
-        for route in ROUTES {
-            // 429: the server did not act, every call may try again. 503: it may have
-            // (a proxy can fail after passing the request on), so start does not.
-            for (fault, retried) in [
-                ("rate_limited", true),
-                ("service_unavailable", !route.acts_on_each_delivery()),
-            ] {
-                let what = format!("{route:?} {fault}");
-                let target = arm(&server, route, fault, &[once()]).await;
-                let before = route_requests(&server, route, &target).await;
-                let result = call_route(&server, route, &target, &[]).await;
-                let sent = route_requests(&server, route, &target).await - before;
-                if retried {
-                    assert!(
-                        result.is_ok(),
-                        "{what}: {:?}",
-                        result.err().map(|e| stringify(&e))
-                    );
-                    assert_eq!(sent, 2.0, "{what}");
-                } else {
-                    let error = expect_error(result, "server");
-                    assert_eq!(number(&error, "attempts"), Some(1.0), "{what}");
-                    assert_eq!(sent, 1.0, "{what}");
-                }
-            }
+        // Each retry waits out a Retry-After of a second: the routes wait together.
+        let server = &server;
+        let checks = ROUTES.map(|route| Box::pin(busy_route(server, route)) as _);
+        side_by_side(checks.into()).await;
+    }
+}
+
+/// A 429, then a 503, on `route`'s next request.
+async fn busy_route(server: &Server, route: Route) {
+    // 429: the server did not act, every call may try again. 503: it may have
+    // (a proxy can fail after passing the request on), so start does not.
+    for (fault, retried) in [
+        ("rate_limited", true),
+        ("service_unavailable", !route.acts_on_each_delivery()),
+    ] {
+        let what = format!("{route:?} {fault}");
+        let target = arm(server, route, fault, &[once()]).await;
+        let before = route_requests(server, route, &target).await;
+        let result = call_route(server, route, &target, &[]).await;
+        let sent = route_requests(server, route, &target).await - before;
+        if retried {
+            assert!(
+                result.is_ok(),
+                "{what}: {:?}",
+                result.err().map(|e| stringify(&e))
+            );
+            assert_eq!(sent, 2.0, "{what}");
+        } else {
+            let error = expect_error(result, "server");
+            assert_eq!(number(&error, "attempts"), Some(1.0), "{what}");
+            assert_eq!(sent, 1.0, "{what}");
         }
     }
 }

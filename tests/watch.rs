@@ -380,15 +380,12 @@ async fn an_abort_while_the_caller_holds_a_plan_ends_the_next_at_once() {
     next_plan(&watch).await;
     // As a `for await` body does: abort while holding the plan, before the next().
     controller.abort();
-    let started = Date::now();
     let end = JsFuture::from(next(&watch))
         .await
         .expect("next() resolves, not rejects");
     assert!(is_end(&end), "ended: {}", stringify(&end));
-    assert!(
-        Date::now() - started < 5_000.0,
-        "ended at once, not after the interval"
-    );
+    // Ended at once: the minute's wait was never set (one that missed the abort
+    // would show here as fired).
     assert_eq!(
         timers.ends(60_000.0),
         Vec::<String>::new(),

@@ -4,6 +4,9 @@
 #![allow(dead_code)] // each suite uses a different part of this module
 
 use js_sys::{Object, Promise, Reflect, JSON};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -256,6 +259,21 @@ pub async fn cancel_then_abort(
     until_server_saw(server, id, 1.0).await;
     controller.abort();
     JsFuture::from(promise).await
+}
+
+/// Runs `checks` side by side in the test's own task, until every one is done: checks
+/// that spend their time waiting (a Retry-After, say) wait together. A failed assertion
+/// in one fails the test as anywhere else.
+pub async fn side_by_side(mut checks: Vec<Pin<Box<dyn Future<Output = ()> + '_>>>) {
+    std::future::poll_fn(|cx| {
+        checks.retain_mut(|check| check.as_mut().poll(cx).is_pending());
+        if checks.is_empty() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await
 }
 
 /// Asserts that `result` failed with a DeepWorkError of `kind`, and returns the error.
