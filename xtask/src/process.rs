@@ -84,7 +84,16 @@ pub struct Counts {
 /// Runs a test command, echoing its output, and adds up what `count` reads from each
 /// line of its report.
 pub fn run_counting(cmd: &mut Command, count: fn(&str, &mut Counts)) -> Result<(Counts, bool)> {
-    eprintln!("$ {}", describe(cmd));
+    run_counting_as("", cmd, count)
+}
+
+/// `run_counting`, with each echoed line behind `label`: for runs side by side.
+pub fn run_counting_as(
+    label: &str,
+    cmd: &mut Command,
+    count: fn(&str, &mut Counts),
+) -> Result<(Counts, bool)> {
+    eprintln!("{label}$ {}", describe(cmd));
     let mut child = cmd
         .stdout(Stdio::piped())
         .spawn()
@@ -95,7 +104,7 @@ pub fn run_counting(cmd: &mut Command, count: fn(&str, &mut Counts)) -> Result<(
             .lines()
             .map_while(std::result::Result::ok)
         {
-            println!("{line}");
+            println!("{label}{line}");
             count(&line, &mut counts);
         }
     }

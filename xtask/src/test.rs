@@ -2,7 +2,7 @@
 //! Firefox against two live devservers (one per flavor). Ends with one summary line.
 
 use crate::devserver::{self, Devserver};
-use crate::process::{run_counting, Counts, Result};
+use crate::process::{run_counting, run_counting_as, Counts, Result};
 use crate::toolchain::{self, Tools};
 use std::path::Path;
 use std::process::Command;
@@ -21,26 +21,34 @@ pub fn all(root: &Path) -> Result {
     rows.push(("native (cargo test)", counts, ok));
 
     let bin = devserver::build(root)?;
-    let documented = start_for_tests(root, &bin, "documented")?;
-    let lenient = start_for_tests(root, &bin, "lenient")?;
     let suites = browser_suites(root)?;
-    for (name, flag) in [
-        ("chromium (wasm-pack test)", "--chrome"),
-        ("firefox (wasm-pack test)", "--firefox"),
-    ] {
-        // One run per suite: wasm-pack cannot pass --no-fail-fast, and every suite
-        // should run even when another fails.
-        let mut counts = Counts::default();
-        let mut ok = true;
-        for suite in &suites {
-            let mut cmd = browser_tests(&tools, root, flag, &documented, &lenient);
-            // --nocapture: the load suite prints its memory figures.
-            cmd.args([".", "--test", suite, "--", "--nocapture"]);
-            let (suite_counts, suite_ok) = run_counting(&mut cmd, cargo_test_line)?;
-            counts.passed += suite_counts.passed;
-            counts.failed += suite_counts.failed;
-            ok &= suite_ok;
-        }
+    // The two browsers run side by side: a suite spends most of its time waiting
+    // (timeouts, Retry-After), not computing. Each has its own devservers, so that a
+    // fault one arms on a route of the whole server never meets the other's calls, and
+    // its own target folder (see `browser_tests`).
+    let browsers = [
+        ("chromium (wasm-pack test)", "chromium"),
+        ("firefox (wasm-pack test)", "firefox"),
+    ];
+    let runs: Vec<Result<(Counts, bool)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = browsers
+            .iter()
+            .map(|&(_, browser)| {
+                let (tools, bin, suites) = (&tools, &bin, &suites);
+                scope.spawn(move || browser_row(root, tools, bin, suites, browser))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| Err("a browser run panicked".into()))
+            })
+            .collect()
+    });
+    for ((name, _), run) in browsers.into_iter().zip(runs) {
+        let (counts, ok) = run?;
         rows.push((name, counts, ok));
     }
 
@@ -78,11 +86,41 @@ pub fn all(root: &Path) -> Result {
     }
 }
 
-/// A devserver for the browser suites; its request log (thousands of lines) goes to
-/// target/devserver-<flavor>.log.
-fn start_for_tests(root: &Path, bin: &Path, flavor: &str) -> Result<Devserver> {
+/// Every browser suite in `browser` ("chromium" or "firefox"), against a pair of
+/// devservers of its own; each output line is labelled with the browser.
+fn browser_row(
+    root: &Path,
+    tools: &Tools,
+    bin: &Path,
+    suites: &[String],
+    browser: &str,
+) -> Result<(Counts, bool)> {
+    let documented = start_for_tests(root, bin, "documented", browser)?;
+    let lenient = start_for_tests(root, bin, "lenient", browser)?;
+    let label = format!("[{browser}] ");
+    // One run per suite: wasm-pack cannot pass --no-fail-fast, and every suite should
+    // run even when another fails.
+    let mut counts = Counts::default();
+    let mut ok = true;
+    for suite in suites {
+        let mut cmd = browser_tests(tools, root, browser, &documented, &lenient);
+        // --nocapture: the load suite prints its memory figures.
+        cmd.args([".", "--test", suite, "--", "--nocapture"]);
+        let (suite_counts, suite_ok) = run_counting_as(&label, &mut cmd, cargo_test_line)?;
+        counts.passed += suite_counts.passed;
+        counts.failed += suite_counts.failed;
+        ok &= suite_ok;
+    }
+    Ok((counts, ok))
+}
+
+/// A devserver for one browser's suites; its request log (thousands of lines) goes to
+/// target/devserver-<browser>-<flavor>.log.
+fn start_for_tests(root: &Path, bin: &Path, flavor: &str, browser: &str) -> Result<Devserver> {
     let args = ["--addr", "127.0.0.1:0", "--flavor", flavor, "--faults"].map(String::from);
-    let log = root.join("target").join(format!("devserver-{flavor}.log"));
+    let log = root
+        .join("target")
+        .join(format!("devserver-{browser}-{flavor}.log"));
     devserver::start(bin, &args, Some(&log))
 }
 
@@ -91,13 +129,16 @@ fn start_for_tests(root: &Path, bin: &Path, flavor: &str) -> Result<Devserver> {
 fn browser_tests(
     tools: &Tools,
     root: &Path,
-    flag: &str,
+    browser: &str,
     documented: &Devserver,
     lenient: &Devserver,
 ) -> Command {
     let mut cmd = tools.wasm("wasm-pack");
+    // A target folder per browser: the servers' addresses are compiled into the suites,
+    // and cargo holds its folder's lock while the tests run.
     cmd.current_dir(root)
-        .args(["test", "--headless", flag])
+        .env("CARGO_TARGET_DIR", root.join("target/browsers").join(browser))
+        .args(["test", "--headless"])
         .env("DEEPWORK_DOCUMENTED_URL", &documented.base_url)
         .env("DEEPWORK_DOCUMENTED_TOKEN", &documented.token)
         .env("DEEPWORK_LENIENT_URL", &lenient.base_url)
@@ -107,10 +148,14 @@ fn browser_tests(
         // The runner prefers GECKODRIVER over CHROMEDRIVER: set exactly one.
         .env_remove("GECKODRIVER")
         .env_remove("CHROMEDRIVER");
-    if flag == "--chrome" {
-        cmd.arg("--chromedriver").arg(&tools.chromedriver);
+    if browser == "chromium" {
+        cmd.arg("--chrome")
+            .arg("--chromedriver")
+            .arg(&tools.chromedriver);
     } else {
-        cmd.arg("--geckodriver").arg(&tools.geckodriver);
+        cmd.arg("--firefox")
+            .arg("--geckodriver")
+            .arg(&tools.geckodriver);
     }
     cmd
 }
