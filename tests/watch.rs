@@ -125,6 +125,24 @@ fn fast(extra: &[(&str, JsValue)]) -> JsValue {
     obj(&options)
 }
 
+/// A caller's signal for a watch, with the count of listeners put on it and taken off.
+fn counted_signal() -> (JsValue, JsValue) {
+    let controller = AbortController::new().expect("an AbortController");
+    let counts = count_listeners(&controller.signal());
+    (controller.signal().into(), counts)
+}
+
+/// The watch let go of every listener it put on its caller's signal.
+fn assert_no_listener_left(counts: &JsValue, when: &str) {
+    let added = number(counts, "added").unwrap_or(-1.0);
+    assert!(added >= 1.0, "{when}: the watch listened to the signal");
+    assert_eq!(
+        number(counts, "removed"),
+        Some(added),
+        "{when}: no listener left on the signal"
+    );
+}
+
 fn watch(server: &Server, id: &str, options: JsValue) -> JsValue {
     client(server, &[])
         .watch_project(id.into(), options)
@@ -259,7 +277,8 @@ async fn a_terminal_plan_is_the_last_and_nothing_is_polled_after_it() {
     let server = lenient();
     let timers = Timers::count();
     let id = new_project(&server, "executing").await;
-    let watch = watch(&server, &id, fast(&[]));
+    let (signal, listeners) = counted_signal();
+    let watch = watch(&server, &id, fast(&[("signal", signal)]));
     next_plan(&watch).await;
     let pending = next(&watch);
     JsFuture::from(client(&server, &[]).cancel_project(id.as_str().into(), JsValue::UNDEFINED))
@@ -280,6 +299,7 @@ async fn a_terminal_plan_is_the_last_and_nothing_is_polled_after_it() {
         "no request after the end"
     );
     assert_eq!(timers.pending(), 0.0, "no timer left");
+    assert_no_listener_left(&listeners, "after the terminal plan");
 }
 
 #[wasm_bindgen_test]
@@ -305,13 +325,8 @@ async fn a_503_and_a_429_in_the_middle_are_waited_out() {
 async fn a_delete_ends_the_watch_with_not_found() {
     for server in both() {
         let id = new_project(&server, "executing").await;
-        let controller = AbortController::new().expect("an AbortController");
-        let listeners = count_listeners(&controller.signal());
-        let watch = watch(
-            &server,
-            &id,
-            fast(&[("signal", controller.signal().into())]),
-        );
+        let (signal, listeners) = counted_signal();
+        let watch = watch(&server, &id, fast(&[("signal", signal)]));
         next_plan(&watch).await;
         let pending = next(&watch);
         JsFuture::from(client(&server, &[]).delete_project(id.as_str().into(), JsValue::UNDEFINED))
@@ -321,13 +336,7 @@ async fn a_delete_ends_the_watch_with_not_found() {
         assert_eq!(text(&error, "projectId"), Some(id.clone()));
         // `for await` calls no return() after a rejection: the error itself must let
         // go of the caller's signal.
-        let added = number(&listeners, "added").unwrap_or(-1.0);
-        assert!(added >= 1.0, "the watch listened to the signal");
-        assert_eq!(
-            number(&listeners, "removed"),
-            Some(added),
-            "no listener left on the signal after the error"
-        );
+        assert_no_listener_left(&listeners, "after the error");
         let end = JsFuture::from(next(&watch)).await.expect("next() resolves");
         assert!(is_end(&end), "ended after the error");
     }
@@ -339,6 +348,7 @@ async fn an_abort_ends_the_watch_at_once_without_an_error() {
     let timers = Timers::count();
     let id = new_project(&server, "executing").await;
     let controller = AbortController::new().expect("an AbortController");
+    let listeners = count_listeners(&controller.signal());
     let watch = watch(
         &server,
         &id,
@@ -363,6 +373,7 @@ async fn an_abort_ends_the_watch_at_once_without_an_error() {
         "no request after"
     );
     assert_eq!(timers.pending(), 0.0, "no timer left");
+    assert_no_listener_left(&listeners, "after the abort");
 }
 
 #[wasm_bindgen_test]
@@ -401,7 +412,8 @@ async fn return_ends_the_watch_while_it_waits_and_while_it_polls() {
     let timers = Timers::count();
     for waiting in [true, false] {
         let id = new_project(&server, "executing").await;
-        let watch = watch(&server, &id, fast(&[]));
+        let (signal, listeners) = counted_signal();
+        let watch = watch(&server, &id, fast(&[("signal", signal)]));
         next_plan(&watch).await;
         let pending = next(&watch);
         let polled = plan_requests(&server, &id).await;
@@ -420,6 +432,7 @@ async fn return_ends_the_watch_while_it_waits_and_while_it_polls() {
         assert!(is_end(&end));
         assert_eq!(plan_requests(&server, &id).await, after, "no request after");
         assert_eq!(timers.pending(), 0.0, "no timer left (waiting: {waiting})");
+        assert_no_listener_left(&listeners, &format!("after return() (waiting: {waiting})"));
     }
 }
 

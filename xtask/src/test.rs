@@ -137,7 +137,10 @@ fn browser_tests(
     // A target folder per browser: the servers' addresses are compiled into the suites,
     // and cargo holds its folder's lock while the tests run.
     cmd.current_dir(root)
-        .env("CARGO_TARGET_DIR", root.join("target/browsers").join(browser))
+        .env(
+            "CARGO_TARGET_DIR",
+            root.join("target/browsers").join(browser),
+        )
         .args(["test", "--headless"])
         .env("DEEPWORK_DOCUMENTED_URL", &documented.base_url)
         .env("DEEPWORK_DOCUMENTED_TOKEN", &documented.token)
