@@ -247,12 +247,11 @@ async fn task_errors_name_the_status_the_missing_task_and_the_foreign_one_for_sk
         let other = target_with(&server, Route::Retry, &[]).await;
         for route in [Route::Skip, Route::Retry] {
             let call = |task: &str| {
-                let task = JsValue::from_str(task);
-                if route == Route::Skip {
-                    sdk.skip_task(id(), task, JsValue::UNDEFINED)
-                } else {
-                    sdk.retry_task(id(), task, JsValue::UNDEFINED)
-                }
+                let on = Target {
+                    project_id: target.project_id.clone(),
+                    task_id: task.into(),
+                };
+                route.call(&sdk, &on, JsValue::UNDEFINED)
             };
             failed(call("no-such-task"), "not_found").await;
             let error = failed(call(&other.task_id), "task_not_in_project").await;
