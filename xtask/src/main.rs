@@ -10,10 +10,13 @@
 //! - `bench`: size, start-up, per-call cost and memory against raw fetch, as one table.
 
 mod bench;
+mod breakdown;
 mod consumers;
 mod devserver;
 mod e2e;
+mod imports;
 mod package;
+mod patched;
 mod process;
 mod rust_crate;
 mod size;

@@ -37,27 +37,43 @@ pub fn build(root: &Path, tools: &Tools, dev: bool) -> Result<PathBuf> {
         fs::remove_dir_all(&pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
     }
     let mut cmd = tools.wasm("wasm-pack");
-    cmd.current_dir(root)
-        .args([
-            "build",
-            "--target",
-            "web",
-            "--out-dir",
-            "pkg",
-            "--out-name",
-            MODULE,
-        ])
+    // Built from the patched copy (patched.rs), into the repository's own target/ and pkg/.
+    cmd.current_dir(crate::patched::sdk(root)?)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .args(["build", "--target", "web", "--out-dir"])
+        .arg(&pkg)
+        .args(["--out-name", MODULE])
         .arg(if dev { "--dev" } else { "--release" });
     if !dev {
         // The package picks its allocator (see Cargo.toml's `talc` feature).
-        cmd.args(["--", "--features", "talc"]);
+        cmd.args(["--", "--features", "talc"])
+            .env("CARGO_ENCODED_RUSTFLAGS", remapped_registry());
     }
     run_bounded(&mut cmd, BUILD_LIMIT)?;
+    if !dev {
+        crate::imports::shorten(
+            &pkg.join(format!("{MODULE}_bg.wasm")),
+            &pkg.join(format!("{MODULE}.js")),
+            &format!("./{MODULE}_bg.js"),
+        )?;
+    }
     let snippets = write_entries(root, &pkg)?;
     if !dev {
         minify(tools, &pkg, &snippets)?;
     }
     Ok(pkg)
+}
+
+/// rustc flags that write the crates' sources as `crates/<crate>/…` in the module's
+/// panic locations, instead of where this machine's cargo keeps them: the package
+/// carries no machine's paths, and is a little smaller.
+fn remapped_registry() -> String {
+    let sources = crate::toolchain::cargo_home().join("registry/src");
+    let indexes = fs::read_dir(&sources).into_iter().flatten().flatten();
+    indexes
+        .map(|index| format!("--remap-path-prefix={}=crates", index.path().display()))
+        .collect::<Vec<_>>()
+        .join("\x1f")
 }
 
 /// Copies js/index.js (browsers), js/node.js (Node) and js/index.d.ts into pkg/,

@@ -22,6 +22,7 @@ pub fn all(root: &Path) -> Result {
 
     let bin = devserver::build(root)?;
     let suites = browser_suites(root)?;
+    let sdk = crate::patched::sdk(root)?;
     // The two browsers run side by side: a suite spends most of its time waiting
     // (timeouts, Retry-After), not computing. Each has its own devservers, so that a
     // fault one arms on a route of the whole server never meets the other's calls, and
@@ -34,8 +35,8 @@ pub fn all(root: &Path) -> Result {
         let handles: Vec<_> = browsers
             .iter()
             .map(|&(_, browser)| {
-                let (tools, bin, suites) = (&tools, &bin, &suites);
-                scope.spawn(move || browser_row(root, tools, bin, suites, browser))
+                let (tools, bin, suites, sdk) = (&tools, &bin, &suites, &sdk);
+                scope.spawn(move || browser_row(root, sdk, tools, bin, suites, browser))
             })
             .collect();
         handles
@@ -90,6 +91,7 @@ pub fn all(root: &Path) -> Result {
 /// devservers of its own; each output line is labelled with the browser.
 fn browser_row(
     root: &Path,
+    sdk: &Path,
     tools: &Tools,
     bin: &Path,
     suites: &[String],
@@ -103,7 +105,7 @@ fn browser_row(
     let mut counts = Counts::default();
     let mut ok = true;
     for suite in suites {
-        let mut cmd = browser_tests(tools, root, browser, &documented, &lenient);
+        let mut cmd = browser_tests(tools, root, sdk, browser, &documented, &lenient);
         // --nocapture: the load suite prints its memory figures.
         cmd.args([".", "--test", suite, "--", "--nocapture"]);
         let (suite_counts, suite_ok) = run_counting_as(&label, &mut cmd, cargo_test_line)?;
@@ -129,14 +131,16 @@ fn start_for_tests(root: &Path, bin: &Path, flavor: &str, browser: &str) -> Resu
 fn browser_tests(
     tools: &Tools,
     root: &Path,
+    sdk: &Path,
     browser: &str,
     documented: &Devserver,
     lenient: &Devserver,
 ) -> Command {
     let mut cmd = tools.wasm("wasm-pack");
     // A target folder per browser: the servers' addresses are compiled into the suites,
-    // and cargo holds its folder's lock while the tests run.
-    cmd.current_dir(root)
+    // and cargo holds its folder's lock while the tests run. The suites test what ships:
+    // the SDK with its patched serde-wasm-bindgen (patched.rs).
+    cmd.current_dir(sdk)
         .env(
             "CARGO_TARGET_DIR",
             root.join("target/browsers").join(browser),

@@ -16,6 +16,7 @@ use std::time::Duration;
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const WASM_PACK_VERSION: &str = "0.15.1";
 const GECKODRIVER_VERSION: &str = "0.37.1";
+const TWIGGY_VERSION: &str = "0.8.0";
 /// Where Debian's rustc keeps per-target standard libraries.
 const DEBIAN_SYSROOT: &str = "/usr/lib/rustlib";
 /// Flags the hand-built std is compiled with; part of the stamp so a change rebuilds it.
@@ -94,7 +95,16 @@ pub fn ensure(root: &Path) -> Result<Tools> {
     })
 }
 
-fn cargo_home() -> PathBuf {
+/// twiggy, which `cargo xtask bench` runs to tell where the module's bytes go; only
+/// the bench needs it, so only the bench installs it.
+pub fn ensure_twiggy() -> Result<PathBuf> {
+    let cargo_bin = cargo_home().join("bin");
+    ensure_cargo_tool(&cargo_bin, "twiggy", "twiggy", TWIGGY_VERSION)?;
+    Ok(cargo_bin.join("twiggy"))
+}
+
+/// Where cargo keeps its registry and installed tools.
+pub fn cargo_home() -> PathBuf {
     env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env::var_os("HOME").unwrap_or_default()).join(".cargo"))
