@@ -1,18 +1,25 @@
 //! One call's attempts: send, and retry what is safe to retry (the policy is
 //! `crate::retry`) within the call's deadline, until a 2xx answer or a final error.
+//! Each attempt waits for the server's request budget first, and tells it what the
+//! server said of its own limit.
 
+use crate::budget::{Budget, Refused};
 use crate::error::{self, Error, ErrorAnswer, ErrorKind};
 use crate::options::{CallOptions, Limits};
 use crate::retry::{self, Delivery, Outcome};
 use crate::server::Server;
 use crate::transport::{self, Answer, Failure, Request};
-use crate::{decode, retry_after, text};
+use crate::{decode, retry_after, text, timer};
 use gloo_net::http::Method;
 use js_sys::{Date, Math};
+use std::rc::Rc;
 use web_sys::AbortSignal;
 
 pub(crate) struct Call<'a> {
     server: &'a Server,
+    budget: Option<Rc<Budget>>,
+    /// Whether each attempt waits for the budget (a poll's single attempt has already).
+    admit: bool,
     signal: Option<AbortSignal>,
     limits: Limits,
     deadline: f64,
@@ -25,11 +32,18 @@ pub(crate) struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    /// A call with these options; its deadline starts now.
-    pub fn new(server: &'a Server, options: &CallOptions) -> Result<Self, Error> {
+    /// A call with these options, within `budget`; its deadline starts now.
+    pub fn new(
+        server: &'a Server,
+        options: &CallOptions,
+        budget: Option<Rc<Budget>>,
+        admit: bool,
+    ) -> Result<Self, Error> {
         let limits = options.limits()?;
         Ok(Self {
             server,
+            budget,
+            admit,
             signal: options.signal.clone(),
             limits,
             deadline: Date::now() + f64::from(limits.timeout_ms),
@@ -58,10 +72,25 @@ impl<'a> Call<'a> {
             if remaining < 1.0 {
                 return Err(self.timed_out());
             }
+            if let Some(budget) = self.budget.as_ref().filter(|_| self.admit) {
+                match budget.admit_call(self.deadline, self.signal.as_ref()).await {
+                    Ok(()) => {}
+                    Err(Refused::Timeout) => return Err(self.timed_out()),
+                    Err(Refused::Aborted) => return Err(failure_error(Failure::Aborted)),
+                }
+            }
+            let remaining = self.deadline - Date::now();
             let attempt_ms =
                 (f64::from(self.limits.attempt_timeout_ms).min(remaining) as u32).max(1);
             self.made += 1;
             let exchanged = transport::exchange(&request, self.signal.as_ref(), attempt_ms).await;
+            match (&self.budget, &exchanged) {
+                // A 429 pauses the budget instead (`refused`).
+                (Some(budget), Ok(answer)) if answer.status != 429 => {
+                    budget.answered(answer.rate_remaining, answer.rate_limit)
+                }
+                _ => {}
+            }
             let (outcome, error) = match exchanged {
                 Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),
                 Ok(answer) => self.refused(&answer),
@@ -83,7 +112,7 @@ impl<'a> Call<'a> {
             match delay {
                 // Waiting past the deadline would only turn the server's answer into a timeout.
                 Some(delay) if Date::now() + (delay as f64) < self.deadline => {
-                    transport::sleep(delay as u32, transport::on_abort(self.signal.as_ref())).await;
+                    timer::sleep(delay as u32, timer::on_abort(self.signal.as_ref())).await;
                     if self.signal.as_ref().is_some_and(AbortSignal::aborted) {
                         return Err(failure_error(Failure::Aborted));
                     }
@@ -105,6 +134,10 @@ impl<'a> Call<'a> {
             .and_then(|body| decode::from_js::<ErrorAnswer>(body).ok())
             .map(|answer| answer.detail)
             .unwrap_or_default();
+        if let Some(budget) = self.budget.as_ref().filter(|_| answer.status == 429) {
+            // Every poll of this server waits too, not only this call.
+            budget.paused(retry_after_ms);
+        }
         let error = error::from_answer(answer.status, detail, retry_after_ms, self.server.token());
         let outcome = Outcome::Answer {
             status: answer.status,

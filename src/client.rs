@@ -1,5 +1,6 @@
 //! The Rust API: a [`DeepWorkClient`] for one server and token, and its calls.
 
+use crate::budget::{Budget, RateLimit};
 use crate::call::Call;
 use crate::decode::{self, Invalid};
 use crate::error::{Error, ErrorKind};
@@ -8,14 +9,15 @@ use crate::model::{
     ProjectList, TaskAnswer, TaskChange,
 };
 use crate::options::CallOptions;
+use crate::poll::{Fetch, Follower, Joining, Polled};
 use crate::request::{self, NewProject, ProjectFilter};
 use crate::retry::Delivery;
 use crate::server::Server;
 use crate::url;
-use crate::watch::{Watch, WatchOptions};
 use gloo_net::http::Method;
 use std::fmt;
 use std::rc::Rc;
+use web_sys::AbortSignal;
 
 /// The docs' local server, for [`DeepWorkClient::local`].
 pub use crate::url::DEFAULT_BASE_URL;
@@ -23,7 +25,9 @@ pub use crate::url::DEFAULT_BASE_URL;
 /// A client of one Deep Work server, as one user (a bearer token).
 ///
 /// Cheap to clone (the checked settings are shared). Each call returns a future that
-/// sends the request when first polled; dropping it aborts the request.
+/// sends the request when first polled; dropping it aborts the request. Every client of
+/// one server in a JS realm spends one request budget (see [`RateLimit`]), and watches
+/// share their polls ([`watch_project`](Self::watch_project)).
 ///
 /// ```no_run
 /// use deepwork_client::{DeepWorkClient, ErrorKind, ProjectStatus};
@@ -44,6 +48,11 @@ pub use crate::url::DEFAULT_BASE_URL;
 pub struct DeepWorkClient {
     server: Rc<Server>,
     options: CallOptions,
+    /// The request budget's settings; None when rate limiting is off. The budget itself
+    /// is looked up per call: making a client touches nothing of JS.
+    rate_limit: Option<RateLimit>,
+    /// Whether calls wait for the budget: a poll's request has waited already.
+    admit: bool,
 }
 
 impl fmt::Debug for DeepWorkClient {
@@ -72,8 +81,10 @@ impl DeepWorkClient {
     /// ```
     pub fn new(base_url: &str, token: &str) -> Result<Self, Error> {
         Ok(Self {
-            server: Rc::new(Server::new(base_url, token)?),
+            server: Server::shared(base_url, token)?,
             options: CallOptions::default(),
+            rate_limit: Some(RateLimit::default()),
+            admit: true,
         })
     }
 
@@ -103,9 +114,41 @@ impl DeepWorkClient {
     /// ```
     pub fn with_options(&self, options: CallOptions) -> Self {
         Self {
-            server: Rc::clone(&self.server),
             options: options.or(&self.options),
+            ..self.clone()
         }
+    }
+
+    /// This client with another request budget: `Some(limit)` shares the budget of
+    /// every client of the same server with the same limit, `None` sends without one.
+    ///
+    /// By default every client of a server in one JS realm (a page, a Worker) shares
+    /// one budget, [`RateLimit::default`], because the server counts requests by client
+    /// address, not by token: a burst of 20, then 8 requests a second, under the real
+    /// server's 30 and 10. When it is spent, the user's calls wait for it within their
+    /// timeout, ahead of every waiting poll; polls wait in line and stretch their
+    /// interval. A 429 pauses them all until its `Retry-After`. Where the page can read
+    /// the server's `X-RateLimit-Remaining` (same origin, Node), the budget follows it.
+    ///
+    /// ```
+    /// use deepwork_client::{DeepWorkClient, RateLimit};
+    /// let client = DeepWorkClient::local("t0ken")?.with_rate_limit(Some(RateLimit::new(30, 10.0)?));
+    /// let unlimited = client.with_rate_limit(None);
+    /// # Ok::<(), deepwork_client::Error>(())
+    /// ```
+    pub fn with_rate_limit(&self, limit: Option<RateLimit>) -> Self {
+        Self {
+            rate_limit: limit,
+            ..self.clone()
+        }
+    }
+
+    /// The budget this client's requests spend, shared with every client of the server
+    /// with the same settings.
+    fn budget(&self) -> Option<Rc<Budget>> {
+        let origin = url::origin(&self.server.base_url);
+        self.rate_limit
+            .and_then(|limit| Budget::shared(origin, limit))
     }
 
     /// The server's base URL, normalised (no trailing slash).
@@ -397,33 +440,53 @@ impl DeepWorkClient {
         finish(&call, result, Some(project_id))
     }
 
-    /// Watches a project: its plan at once, then each time it changes, until it
-    /// ends; see [`Watch`] for what counts as a change and which errors end it.
-    ///
-    /// The server pushes nothing, so this polls `get_plan` every `interval` (2 s by
-    /// default), one request at a time, each with this client's timeout. Fails with
-    /// kind `InvalidArgument` on an id that cannot be one; makes no request until
-    /// polled.
-    ///
-    /// ```no_run
-    /// # async fn run(client: deepwork_client::DeepWorkClient, id: &str) -> Result<(), deepwork_client::Error> {
-    /// use deepwork_client::WatchOptions;
-    /// use std::time::Duration;
-    /// let mut watch = client.watch_project(id, WatchOptions::new().interval(Duration::from_secs(1)))?;
-    /// while let Some(plan) = watch.next().await {
-    ///     println!("{}% done", plan?.progress.percent);
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn watch_project(&self, project_id: &str, options: WatchOptions) -> Result<Watch, Error> {
-        check_id(project_id, "projectId", project_id)?;
-        Ok(Watch::new(self, project_id, options))
-    }
-
     /// A call with this client's options, about `project_id`.
     fn call(&self, project_id: Option<&str>) -> Result<Call<'_>, Error> {
-        Call::new(&self.server, &self.options).map_err(|e| about(e, project_id))
+        Call::new(&self.server, &self.options, self.budget(), self.admit)
+            .map_err(|e| about(e, project_id))
+    }
+
+    /// Fails with kind `InvalidArgument` on an id that cannot be a project's.
+    pub(crate) fn check_project_id(&self, project_id: &str) -> Result<(), Error> {
+        check_id(project_id, "projectId", project_id)
+    }
+
+    /// This client as its polls call: one attempt each (the poll waits out failures
+    /// itself), admitted by the budget before it is called, aborted by the poll's own
+    /// signal, never the caller's.
+    pub(crate) fn for_polls(&self) -> Self {
+        let mut options = CallOptions::new().max_retries(0).or(&self.options);
+        options.signal = None;
+        Self {
+            options,
+            admit: false,
+            ..self.clone()
+        }
+    }
+
+    /// This client with `signal` for its calls.
+    pub(crate) fn with_signal(&self, signal: AbortSignal) -> Self {
+        self.with_options(CallOptions::new().signal(signal))
+    }
+
+    /// Follows the shared poll of `key` on this server as this user, starting it with
+    /// `fetch` when none runs.
+    pub(crate) fn follow<T: Polled>(
+        &self,
+        key: &str,
+        joining: Joining,
+        fetch: impl FnOnce() -> Fetch,
+    ) -> Result<Follower<T>, Error> {
+        let budget = self.budget();
+        self.server
+            .polls
+            .follow(key, joining, || (fetch(), budget))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Network,
+                    "This environment cannot make an EventTarget or an AbortController",
+                )
+            })
     }
 
     /// The URL `build` makes from the base URL, once `project_id` is checked.

@@ -37,17 +37,21 @@
 mod auth;
 #[cfg(feature = "js")]
 pub mod bindings;
+mod budget;
 mod call;
 mod client;
 mod decode;
 mod error;
 mod model;
 mod options;
+mod page;
+mod poll;
 mod request;
 mod retry;
 mod retry_after;
 mod server;
 mod text;
+mod timer;
 mod transport;
 mod url;
 mod watch;
@@ -55,6 +59,7 @@ mod watch;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz_tests;
 
+pub use budget::RateLimit;
 pub use client::{DeepWorkClient, DEFAULT_BASE_URL};
 pub use error::{Error, ErrorKind, Loc, ValidationIssue};
 pub use model::{
@@ -62,8 +67,9 @@ pub use model::{
     ResearchDepth, Task, TaskChange, TaskPriority, TaskStatus, TaskType,
 };
 pub use options::CallOptions;
+pub use poll::WatchState;
 pub use request::{NewProject, ProjectFilter};
-pub use watch::{Watch, WatchOptions};
+pub use watch::{ProjectListUpdate, ProjectsWatch, Until, WaitOptions, Watch, WatchOptions};
 
 // talc instead of the default allocator: 2.5 KiB gzipped less, the same job. Only in
 // the npm package's build (feature `talc`): a library must not pick a Rust app's allocator.

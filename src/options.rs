@@ -117,7 +117,7 @@ pub(crate) const BAD_TIMEOUT: &str =
 pub(crate) const BAD_RETRIES: &str = "maxRetries must be a whole number from 0 to 10";
 
 /// A timeout in whole milliseconds, within what a browser timer can wait.
-fn whole_ms(timeout: Duration) -> Result<u32, &'static str> {
+pub(crate) fn whole_ms(timeout: Duration) -> Result<u32, &'static str> {
     if timeout < Duration::from_millis(1) || timeout > MAX_TIMEOUT {
         return Err(BAD_TIMEOUT);
     }

@@ -1,28 +1,21 @@
-//! One HTTP exchange through gloo-net, and the waits between retries. Every exchange
-//! gets its own `AbortController`, which the timeout, the caller's signal and dropping
-//! the future all trip, so that giving up really stops the request.
+//! One HTTP exchange through gloo-net. Every exchange gets its own `AbortController`,
+//! which the timeout, the caller's signal and dropping the future all trip, so that
+//! giving up really stops the request.
 
+use crate::timer::{self, Armed};
 use gloo_net::http::Method;
-use js_sys::{Function, Promise, Reflect};
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, EventTarget, RequestRedirect, ResponseType};
+use web_sys::{AbortController, AbortSignal, RequestRedirect, ResponseType};
 
-#[wasm_bindgen]
-extern "C" {
-    // The global timer functions: the same in a Window, a Worker and Node.
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: u32) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(timer: &JsValue);
-}
-
-/// What came back: the status, the `Retry-After` header (when CORS lets us read it)
-/// and the body as `Response.json()` parsed it (None: not JSON).
+/// What came back: the status, the headers the SDK reads (when CORS lets the page read
+/// them) and the body as `Response.json()` parsed it (None: not JSON).
 pub struct Answer {
     pub status: u16,
     pub retry_after: Option<String>,
+    /// The server's limiter: `X-RateLimit-Remaining` of `X-RateLimit-Limit`.
+    pub rate_remaining: Option<u32>,
+    pub rate_limit: Option<u32>,
     pub body: Option<JsValue>,
 }
 
@@ -60,8 +53,8 @@ pub async fn exchange(
     }
     let controller = AbortController::new().map_err(Failure::Network)?;
     let own_signal = controller.signal();
-    let abort = abort_function(&controller).map_err(Failure::Network)?;
-    let _armed = Armed::new(abort, timeout_ms, on_abort(signal));
+    let abort = timer::abort_function(&controller).map_err(Failure::Network)?;
+    let _armed = Armed::new(abort, Some(timeout_ms), timer::on_abort(signal));
     let mut unfinished = AbortOnDrop(Some(controller));
     let sent = send(request, &own_signal).await;
     // Finished: aborting now would only cost an abort event (a tenth of a call's time).
@@ -100,7 +93,15 @@ async fn send(request: &Request<'_>, signal: &AbortSignal) -> Result<Answer, Fai
     if response.type_() == ResponseType::Opaqueredirect || (300..400).contains(&status) {
         return Err(Failure::Redirect(Some(status).filter(|s| *s != 0)));
     }
-    let retry_after = response.headers().get("retry-after");
+    let headers = response.headers();
+    let retry_after = headers.get("retry-after");
+    let number = |name| {
+        headers
+            .get(name)
+            .and_then(|value| value.trim().parse().ok())
+    };
+    let (rate_remaining, rate_limit) =
+        (number("x-ratelimit-remaining"), number("x-ratelimit-limit"));
     let parsed = web_sys::Response::from(response)
         .json()
         .map_err(Failure::Network)?;
@@ -114,6 +115,8 @@ async fn send(request: &Request<'_>, signal: &AbortSignal) -> Result<Answer, Fai
     Ok(Answer {
         status,
         retry_after,
+        rate_remaining,
+        rate_limit,
         body,
     })
 }
@@ -132,70 +135,6 @@ fn cause(error: gloo_net::Error) -> JsValue {
     let cause = js_sys::Error::new(message);
     cause.set_name(name);
     cause.into()
-}
-
-/// `controller.abort` bound to it with no reason given, so that however it is called
-/// (as a timer, as an event listener with the event) the reason is the standard
-/// `AbortError`, which fetch rejects with.
-pub(crate) fn abort_function(controller: &AbortController) -> Result<Function, JsValue> {
-    let abort: Function<fn(JsValue) -> JsValue> =
-        Reflect::get(controller, &JsValue::from_str("abort"))?.dyn_into()?;
-    Ok(abort
-        .bind1(controller, &JsValue::UNDEFINED)
-        .unchecked_into())
-}
-
-/// An event that ends a wait: `signal`'s abort.
-pub type Wake = (EventTarget, &'static str);
-
-/// The abort of `signal`, as an event that ends a wait.
-pub fn on_abort(signal: Option<&AbortSignal>) -> Option<Wake> {
-    signal.map(|signal| (EventTarget::from(signal.clone()), "abort"))
-}
-
-/// Resolves after `ms`, or as soon as one of the `wake` events fires (the caller then
-/// checks why).
-pub async fn sleep(ms: u32, wake: impl IntoIterator<Item = Wake>) {
-    let mut resolve = None;
-    let promise = Promise::new(&mut |done, _reject| resolve = Some(done));
-    let Some(resolve) = resolve else { return };
-    let _armed = Armed::new(resolve, ms, wake);
-    // A bare timer cannot reject.
-    let _ = JsFuture::from(promise).await;
-}
-
-/// `handler` set to run after `ms` and on each of the events, until dropped: a
-/// long-lived signal must not collect one listener per call, and no timer outlives
-/// the wait it was for.
-struct Armed {
-    handler: Function,
-    timer: JsValue,
-    listening: Vec<Wake>,
-}
-
-impl Armed {
-    fn new(handler: Function, ms: u32, events: impl IntoIterator<Item = Wake>) -> Self {
-        let timer = set_timeout(&handler, ms);
-        let listening: Vec<Wake> = events.into_iter().collect();
-        for (target, event) in &listening {
-            // Adding a listener to an EventTarget does not throw.
-            let _ = target.add_event_listener_with_callback(event, &handler);
-        }
-        Self {
-            handler,
-            timer,
-            listening,
-        }
-    }
-}
-
-impl Drop for Armed {
-    fn drop(&mut self) {
-        clear_timeout(&self.timer);
-        for (target, event) in &self.listening {
-            let _ = target.remove_event_listener_with_callback(event, &self.handler);
-        }
-    }
 }
 
 /// Aborts the exchange's request if its future is dropped before it finished.

@@ -52,6 +52,15 @@ pub fn base_url(input: &str) -> Result<String, &'static str> {
     Ok(url)
 }
 
+/// The scheme, host and port of a base URL that `base_url` checked: what a server's
+/// request limiter counts by, so what the request budget is shared by.
+pub fn origin(base_url: &str) -> &str {
+    let authority = crate::text::find(base_url, "://").map_or(0, |at| at + 3);
+    let path = base_url.bytes().skip(authority).position(|b| b == b'/');
+    path.and_then(|at| base_url.get(..authority + at))
+        .unwrap_or(base_url)
+}
+
 /// The port after the last ':' (outside an IPv6 literal's brackets) must be a number.
 fn valid_port(authority: &str) -> bool {
     fn after(text: &str, mark: u8) -> Option<&str> {
@@ -160,6 +169,19 @@ fn push_segment(out: &mut String, segment: &str) {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_origin_is_the_base_url_without_its_path() {
+        assert_eq!(
+            origin("https://agents.example.com"),
+            "https://agents.example.com"
+        );
+        assert_eq!(
+            origin("http://127.0.0.1:8000/deep/work"),
+            "http://127.0.0.1:8000"
+        );
+        assert_eq!(origin("http://[::1]:80/x"), "http://[::1]:80");
+    }
 
     #[test]
     fn accepts_and_normalises_http_and_https_bases() {

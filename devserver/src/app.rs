@@ -1,7 +1,5 @@
 //! The router: routes, fallbacks and the middleware around them.
 
-use std::sync::Arc;
-
 use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{RawPathParams, Request};
 use axum::http::Uri;
@@ -11,7 +9,6 @@ use axum::routing::any;
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 
-use crate::ratelimit::RateLimiter;
 use crate::{api, auth, cors, dev, error, statics, AppState};
 
 pub fn router(state: AppState) -> Router {
@@ -39,8 +36,7 @@ pub fn router(state: AppState) -> Router {
         // Innermost, so a panic's 500 still passes the CORS layer below.
         .layer(CatchPanicLayer::custom(error::panic_answer));
     if config.rate_limit {
-        let limiter = Arc::new(RateLimiter::default());
-        router = router.layer(from_fn_with_state(limiter, crate::ratelimit::limit));
+        router = router.layer(from_fn_with_state(state.clone(), crate::ratelimit::limit));
     }
     // Layers added later run first: log, then CORS, then counting.
     router

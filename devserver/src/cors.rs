@@ -48,12 +48,14 @@ pub async fn cors(State(flavor): State<Flavor>, request: Request, next: Next) ->
     if allowed {
         let headers = response.headers_mut();
         add_origin_headers(headers, origin);
-        // The real server exposes nothing, so scripts cannot read Retry-After;
-        // the documented flavor does what a server should.
+        // The real server exposes nothing, so scripts cannot read Retry-After or
+        // its limiter's state; the documented flavor does what a server should.
         if flavor == Flavor::Documented {
             headers.insert(
                 ACCESS_CONTROL_EXPOSE_HEADERS,
-                HeaderValue::from_static("Retry-After"),
+                HeaderValue::from_static(
+                    "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset",
+                ),
             );
         }
     }

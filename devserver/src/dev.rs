@@ -264,7 +264,9 @@ async fn advance_project(
 }
 
 async fn server_stats(State(state): State<AppState>) -> Json<ServerStats> {
-    Json(state.store.server_stats())
+    let mut stats = state.store.server_stats();
+    stats.rate_limited = state.limiter.refused();
+    Json(stats)
 }
 
 /// Counts every request to an `/api/` path, whatever becomes of it (401, 404 and

@@ -41,6 +41,8 @@ pub use server::Server;
 struct AppState {
     config: Arc<Config>,
     store: Arc<store::Store>,
+    /// Used only with `--rate-limit`.
+    limiter: Arc<ratelimit::RateLimiter>,
     local_addr: SocketAddr,
     /// Cancelled when the server stops, so never-ending fault answers can end.
     shutdown: CancellationToken,

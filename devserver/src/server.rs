@@ -42,6 +42,7 @@ impl Server {
         let state = AppState {
             config: Arc::new(config),
             store: Arc::new(store),
+            limiter: Arc::default(),
             local_addr: listener.local_addr()?,
             shutdown: CancellationToken::new(),
         };

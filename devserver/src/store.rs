@@ -78,6 +78,8 @@ pub struct ProjectStats {
 pub struct ServerStats {
     pub api_requests: u64,
     pub transitions: u64,
+    /// 429s the limiter gave (`--rate-limit`).
+    pub rate_limited: u64,
     /// Requests per route, every route named, whichever project they were for.
     pub route_requests: Map<String, Value>,
 }
@@ -672,6 +674,7 @@ impl Store {
         ServerStats {
             api_requests: state.api_requests,
             transitions,
+            rate_limited: 0,
             route_requests: Route::all()
                 .map(|route| {
                     let count = state.route_requests.get(&route).copied().unwrap_or(0);

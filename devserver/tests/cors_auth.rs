@@ -264,7 +264,7 @@ async fn documented_flavor_exposes_retry_after() {
     assert_cors(&reply, ORIGIN);
     assert_eq!(
         reply.header("access-control-expose-headers"),
-        Some("Retry-After")
+        Some("Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset")
     );
     assert_eq!(reply.header("retry-after"), Some("1"));
 }
@@ -283,6 +283,12 @@ async fn rate_limit_allows_a_burst_of_thirty_then_answers_429() {
     for _ in 0..40 {
         let reply = server.get(&path).origin(ORIGIN).send().await;
         statuses.push(reply.status);
+        if statuses.len() == 1 {
+            // The limiter's state, as the real server sends it on every answer.
+            assert_eq!(reply.header("x-ratelimit-limit"), Some("30"));
+            assert_eq!(reply.header("x-ratelimit-remaining"), Some("29"));
+            assert_eq!(reply.header("x-ratelimit-reset"), Some("1"));
+        }
         if reply.status == 429 && limited.is_none() {
             limited = Some(reply);
         }
@@ -290,6 +296,7 @@ async fn rate_limit_allows_a_burst_of_thirty_then_answers_429() {
     assert!(statuses[..30].iter().all(|s| *s == 200), "{statuses:?}");
     let limited = limited.expect("40 requests in well under a second must hit the limit");
     assert_eq!(limited.json(), json!({"detail": "Too many requests"}));
+    assert_eq!(limited.header("x-ratelimit-remaining"), Some("0"));
     let retry_after: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!(retry_after >= 1);
     assert_cors(&limited, ORIGIN);
@@ -320,10 +327,14 @@ async fn rate_limit_allows_a_burst_of_thirty_then_answers_429() {
 
     let listing = server.get("/__dev/projects").send().await;
     assert_eq!(listing.status, 200, "only /api/ is limited");
-    assert_eq!(
-        server.get("/__dev/stats").send().await.json()["api_requests"],
-        50
-    );
+    let stats = server.get("/__dev/stats").send().await.json();
+    assert_eq!(stats["api_requests"], 50);
+    let refused = statuses
+        .iter()
+        .chain(&others)
+        .filter(|s| **s == 429)
+        .count();
+    assert_eq!(stats["rate_limited"], refused as u64, "every 429 counted");
 }
 
 #[tokio::test]

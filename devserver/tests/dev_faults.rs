@@ -169,7 +169,9 @@ async fn error_faults_answer_with_their_status_detail_and_retry_after() {
                 Some(ORIGIN),
                 "{context}"
             );
-            let exposed = (flavor == Flavor::Documented).then_some("Retry-After");
+            let exposed = (flavor == Flavor::Documented).then_some(
+                "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset",
+            );
             assert_eq!(
                 reply.header("access-control-expose-headers"),
                 exposed,
@@ -583,7 +585,12 @@ async fn counters_see_every_request() {
     let stats = server.get("/__dev/stats").send().await.json();
     assert_eq!(
         keys(&stats),
-        ["api_requests", "transitions", "route_requests"]
+        [
+            "api_requests",
+            "transitions",
+            "rate_limited",
+            "route_requests"
+        ]
     );
     assert_eq!(
         (stats["api_requests"].clone(), stats["transitions"].clone()),

@@ -11,11 +11,17 @@ mod watch;
 
 use crate::client::DeepWorkClient;
 use crate::error::{Detail, Error, Loc};
+use crate::model::ProjectStatus;
 use crate::model::{GoalAnalysis, Plan, Project, ProjectDetail, ProjectList, TaskChange};
 use crate::request::{NewProject, BAD_DESCRIPTION};
-use crate::watch::WatchOptions;
+use crate::watch::{Until, WaitOptions, WatchOptions};
 use js_sys::{Array, Object, Promise, Reflect};
-use options::{CLIENT_KEYS, FUNCTION_KEYS, LIST_KEYS, METHOD_KEYS, START_KEYS, WATCH_KEYS};
+use options::{
+    JsOptions, CLIENT_KEYS, FUNCTION_KEYS, LIST_KEYS, METHOD_KEYS, START_KEYS, WAIT_KEYS,
+    WATCH_KEYS, WATCH_LIST_KEYS,
+};
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use watch::JsWatch;
@@ -258,17 +264,88 @@ export interface ListProjectsOptions extends RequestOptions {
 
 /** Options of `watchProject`. */
 export interface WatchProjectOptions {
-  /** Milliseconds between polls (default 2000; less than 250 is raised to 250). */
+  /**
+   * Milliseconds between polls (default 2000; less than 250 is raised to 250). Watches
+   * of one project share a poll at the shortest interval any of them asked for.
+   */
   intervalMs?: number;
-  /** Ends the watch: the request in flight is aborted and the loop ends without an error. */
+  /** Ends the watch: the loop ends without an error (the last watch of a poll aborts its request). */
   signal?: AbortSignal;
   /** Milliseconds for each poll's request (default 30000). */
   timeoutMs?: number;
+  /** Called with each new state of the watch (retrying, offline, hidden, live, ended). */
+  onStateChange?: (state: WatchState) => void;
 }
 
-/** `for await (const plan of watch)`: the class's `next()` and `return()` make it an async iterator. */
-export interface ProjectWatch {
-  [Symbol.asyncIterator](): ProjectWatch;
+/** Options of `watchProjects`: a watch's, and the list's filter. */
+export interface WatchProjectsOptions extends WatchProjectOptions {
+  /** Only projects in this status. */
+  status?: ProjectStatus;
+  /** At most this many (a whole number from 1; the server's default is 100). */
+  limit?: number;
+}
+
+/** Options of `waitForProject`. */
+export interface WaitForProjectOptions {
+  /** What to wait for: a status, any of several, or a plan for which the function is true. */
+  until: ProjectStatus | ProjectStatus[] | ((plan: Plan) => boolean);
+  /** Milliseconds for the whole wait (default 600000); then it rejects with kind `timeout`. */
+  timeoutMs?: number;
+  /** Ends the wait: it rejects with kind `aborted`. */
+  signal?: AbortSignal;
+  /** Milliseconds between polls, as for `watchProject`. */
+  intervalMs?: number;
+}
+
+/**
+ * Where a watch stands. Failures a watch waits out never reach its loop: `retrying`
+ * says which one and when the next poll is due (`nextPollAt`, as `Date.now()`).
+ */
+export type WatchState =
+  | { status: "live" }
+  | { status: "hidden" }
+  | { status: "offline" }
+  | { status: "retrying"; error: import("./index.js").DeepWorkError; nextPollAt: number }
+  | { status: "ended" };
+
+/** What `watchProjects` yields: the list, and which projects changed since the last one. */
+export interface ProjectListChange extends ProjectList {
+  /** Ids of projects that appeared (the first update: every project). */
+  added: string[];
+  /** Ids of projects that are gone (deleted, or no longer match the filter). */
+  removed: string[];
+  /** Ids of projects whose status or title changed. */
+  changed: string[];
+}
+
+/**
+ * A live watch: `for await (const value of watch)` gets a value at once, then each
+ * time it changed. `break`, `return()` or the options' `signal` end it.
+ */
+export declare class LiveWatch<T> {
+  private constructor();
+  /** The next value, or `{ done: true }` once the watch has ended. */
+  next(): Promise<IteratorResult<T, undefined>>;
+  /** Ends the watch (what `break` calls); a pending `next()` resolves `{ done: true }`. */
+  return(): Promise<IteratorResult<T, undefined>>;
+  /** Where the watch stands now. */
+  readonly state: WatchState;
+  [Symbol.asyncIterator](): LiveWatch<T>;
+  /** Ends the watch and frees it at once, rather than when it is collected. */
+  free(): void;
+}
+
+/** What `watchProject` returns. */
+export type ProjectWatch = LiveWatch<Plan>;
+/** What `watchProjects` returns. */
+export type ProjectListWatch = LiveWatch<ProjectListChange>;
+
+/** A request budget: `burst` requests at once, then `perSecond`. */
+export interface RateLimit {
+  /** A whole number from 1 to 1000. */
+  burst: number;
+  /** From 0.01 to 1000. */
+  perSecond: number;
 }
 
 /** What went wrong, as a closed set: `switch` on it. */
@@ -311,6 +388,8 @@ export interface RequestOptions extends RetryOptions {
 export interface CancelProjectOptions extends RequestOptions {
   /** The server, e.g. `https://agents.example.com` (default `http://localhost:8000`). */
   baseUrl?: string;
+  /** The request budget, as {@link ClientOptions.rateLimit}. */
+  rateLimit?: RateLimit | false;
 }
 
 /** Options of a {@link DeepWorkClient}; its retry options are the defaults of each call. */
@@ -319,6 +398,13 @@ export interface ClientOptions extends RetryOptions {
   token: string;
   /** The server, e.g. `https://agents.example.com` (default `http://localhost:8000`). */
   baseUrl?: string;
+  /**
+   * The request budget every client of the same server in this realm shares (default
+   * `{ burst: 20, perSecond: 8 }`, under the real server's 30 and 10 per client address),
+   * or `false` for none. The user's calls wait for it within their `timeoutMs`, ahead of
+   * every poll; a 429 pauses every poll of the server until its `Retry-After`.
+   */
+  rateLimit?: RateLimit | false;
 }
 "#;
 
@@ -558,13 +644,15 @@ impl JsClient {
     /// Watches a project: `for await (const plan of client.watchProject(id, { signal }))`
     /// gets its plan at once, then each time the project's status, a task's status or
     /// the progress changed, and ends by itself after a `completed`, `failed` or
-    /// `cancelled` plan. It polls every `intervalMs` (default 2000, at least 250; ten
-    /// times less often while the page is hidden), one request at a time. Transient
-    /// failures (no answer, 429, 503, …) are waited out with backoff; `not_found` (the
-    /// project was deleted), `unauthorized` and the like end it by rejecting (the loop
-    /// throws). `signal`, `break` or `return()` end it without an error and abort the
-    /// request in flight. Throws `invalid_argument` on a bad id or option.
-    #[wasm_bindgen(js_name = watchProject, unchecked_return_type = "ProjectWatch")]
+    /// `cancelled` plan. Watches of one project on one server with one token share one
+    /// poll, every `intervalMs` (default 2000, at least 250; the shortest any of them
+    /// asked for; ten times less often while the page is hidden, none while offline),
+    /// through the server's request budget. Transient failures (no answer, 429, 503, …)
+    /// are waited out with backoff and show in `state` (and `onStateChange`);
+    /// `not_found` (the project was deleted), `unauthorized` and the like end it by
+    /// rejecting (the loop throws). `signal`, `break` or `return()` end it without an
+    /// error. Throws `invalid_argument` on a bad id or option.
+    #[wasm_bindgen(js_name = watchProject, unchecked_return_type = "LiveWatch<Plan>")]
     pub fn watch_project(
         &self,
         #[wasm_bindgen(js_name = projectId, unchecked_param_type = "string")] project_id: JsValue,
@@ -572,12 +660,58 @@ impl JsClient {
     ) -> Result<JsValue, JsValue> {
         let id = options::string(&project_id, "projectId must be a string")?;
         let options = options::read(&options, &WATCH_KEYS).map_err(|e| e.for_project(&id))?;
-        let watch = WatchOptions {
-            interval: options.interval,
-            signal: options.call.signal.clone(),
-        };
-        let client = self.0.with_options(options.call);
+        let (client, watch) = self.watching(options);
         Ok(JsWatch::iterable(client.watch_project(&id, watch)?))
+    }
+
+    /// Watches the project list (by `status`, at most `limit`): `for await (const update
+    /// of client.watchProjects())` gets `{ projects, count, added, removed, changed }` at
+    /// once (every project `added`), then each time a project appeared, disappeared, or
+    /// changed its status or title. One `listProjects` request per `intervalMs`, shared
+    /// by every watch of the same list; it never ends by itself: `signal`, `break`,
+    /// `return()`, or an error a watch cannot outlive end it.
+    #[wasm_bindgen(js_name = watchProjects, unchecked_return_type = "LiveWatch<ProjectListChange>")]
+    pub fn watch_projects(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "WatchProjectsOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let options = options::read(&options, &WATCH_LIST_KEYS)?;
+        let filter = options.filter.clone();
+        let (client, watch) = self.watching(options);
+        Ok(JsWatch::iterable(client.watch_projects(&filter, watch)?))
+    }
+
+    /// Waits until the project is where `until` says (a status, a list of statuses, or
+    /// a function of the plan) and resolves with that plan: after `startProject`,
+    /// `waitForProject(id, { until: "awaiting_approval" })`. Rejects with kind
+    /// `invalid_state` (and `currentStatus`) as soon as it can no longer come (a project
+    /// only moves forward), `timeout` after `timeoutMs` (default 600000), `aborted` on
+    /// `signal`, or the error that ended the project's watch. Rides on the project's
+    /// shared watch: waiting for and watching a project cost one poll.
+    #[wasm_bindgen(js_name = waitForProject, unchecked_return_type = "Promise<Plan>")]
+    pub fn wait_for_project(
+        &self,
+        #[wasm_bindgen(js_name = projectId, unchecked_param_type = "string")] project_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "WaitForProjectOptions")] options: JsValue,
+    ) -> Promise {
+        let client = self.0.clone();
+        future_to_promise(async move {
+            let id = options::string(&project_id, "projectId must be a string")?;
+            let about = |e: Error| e.for_project(&id);
+            let options = options::read(&options, &WAIT_KEYS).map_err(about)?;
+            // A function that throws ends the wait with what it threw.
+            let thrown = Rc::new(RefCell::new(None));
+            let until = until(&options.until, &thrown).map_err(about)?;
+            let mut wait = WaitOptions::new();
+            wait.timeout = options.call.timeout;
+            wait.interval = options.interval;
+            wait.signal = options.call.signal;
+            let plan = client.wait_for_project(&id, until, wait).await;
+            match thrown.take() {
+                Some(thrown) => Err(thrown),
+                None => Ok(plan?.into()),
+            }
+        })
     }
 
     /// Lists projects, by `status` and at most `limit` of them; `count` is how many
@@ -596,4 +730,45 @@ impl JsClient {
     fn run(&self, call: JsCall, options: JsValue) -> Promise {
         future_to_promise(run(Caller::Client(self.0.clone()), call, options))
     }
+
+    /// The client and the watch options of a watch's JS options.
+    fn watching(&self, options: JsOptions) -> (DeepWorkClient, WatchOptions) {
+        let mut watch = WatchOptions::new();
+        watch.interval = options.interval;
+        watch.signal = options.call.signal.clone();
+        if let Some(listener) = options.on_state_change {
+            watch = watch.on_state_change(watch::state_listener(listener));
+        }
+        (self.0.with_options(options.call), watch)
+    }
+}
+
+/// `until` as JS gave it: a status, a list of statuses, or a function of the plan.
+fn until(value: &JsValue, thrown: &Rc<RefCell<Option<JsValue>>>) -> Result<Until, Error> {
+    const BAD_UNTIL: &str = "until must be a status, a list of statuses or a function of the plan";
+    if let Some(function) = value.dyn_ref::<js_sys::Function>() {
+        let (function, thrown) = (function.clone(), Rc::clone(thrown));
+        return Ok(Until::plan(move |plan| {
+            match function.call1(&JsValue::UNDEFINED, plan.raw()) {
+                Ok(holds) => holds.is_truthy(),
+                // Holding ends the wait at once; the binding then rejects with this.
+                Err(e) => {
+                    thrown.replace(Some(e));
+                    true
+                }
+            }
+        }));
+    }
+    let status = |value: JsValue| match value.as_string() {
+        Some(status) if !status.trim().is_empty() => Ok(ProjectStatus::from(status.as_str())),
+        _ => Err(Error::invalid_argument(BAD_UNTIL)),
+    };
+    if Array::is_array(value) {
+        let statuses: Result<Vec<_>, _> = Array::from(value).iter().map(status).collect();
+        return match statuses? {
+            statuses if statuses.is_empty() => Err(Error::invalid_argument(BAD_UNTIL)),
+            statuses => Ok(Until::any_of(statuses)),
+        };
+    }
+    status(value.clone()).map(Until::from)
 }

@@ -1,13 +1,14 @@
 //! Reading the options objects JS passes in. Every value is checked here, so a typo or
 //! a wrong type is an `invalid_argument` error before any request, never a panic.
 
+use crate::budget::{RateLimit, BAD_RATE_LIMIT};
 use crate::client::{DeepWorkClient, DEFAULT_BASE_URL};
 use crate::error::Error;
-use crate::model::{GoalAnalysis, ProjectStatus, ResearchDepth};
+use crate::model::{field, GoalAnalysis, ProjectStatus, ResearchDepth};
 use crate::options::{CallOptions, BAD_RETRIES, BAD_TIMEOUT};
 use crate::request::{ProjectFilter, BAD_DEPTH, BAD_LIMIT, BAD_STATUS};
 use crate::retry::MAX_MAX_RETRIES;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
@@ -24,8 +25,13 @@ pub struct JsOptions {
     pub goal_analysis: Option<GoalAnalysis>,
     /// `listProjects`'s.
     pub filter: ProjectFilter,
-    /// `watchProject`'s.
+    /// The watches' and `waitForProject`'s.
     pub interval: Option<Duration>,
+    pub on_state_change: Option<Function>,
+    /// `waitForProject`'s, as JS gave it (checked where it is used).
+    pub until: JsValue,
+    /// The client's: `Some(None)` for `false` (no budget).
+    pub rate_limit: Option<Option<RateLimit>>,
 }
 
 impl JsOptions {
@@ -33,25 +39,31 @@ impl JsOptions {
     /// options for its calls.
     pub fn client(self, token: &str) -> Result<DeepWorkClient, Error> {
         let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
-        Ok(DeepWorkClient::new(base_url, token)?.with_options(self.call))
+        let client = DeepWorkClient::new(base_url, token)?.with_options(self.call);
+        Ok(match self.rate_limit {
+            Some(limit) => client.with_rate_limit(limit),
+            None => client,
+        })
     }
 }
 
 /// Keys of `cancelProject(id, token, options)`.
-pub const FUNCTION_KEYS: [&str; 5] = [
+pub const FUNCTION_KEYS: [&str; 6] = [
     "baseUrl",
     "signal",
     "timeoutMs",
     "attemptTimeoutMs",
     "maxRetries",
+    "rateLimit",
 ];
 /// Keys of `new DeepWorkClient(options)`.
-pub const CLIENT_KEYS: [&str; 5] = [
+pub const CLIENT_KEYS: [&str; 6] = [
     "token",
     "baseUrl",
     "timeoutMs",
     "attemptTimeoutMs",
     "maxRetries",
+    "rateLimit",
 ];
 /// Keys of a client method's options.
 pub const METHOD_KEYS: [&str; 4] = ["signal", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
@@ -75,7 +87,18 @@ pub const LIST_KEYS: [&str; 6] = [
 ];
 
 /// Keys of `watchProject`'s options: each poll is one attempt, so no retry options.
-pub const WATCH_KEYS: [&str; 3] = ["intervalMs", "signal", "timeoutMs"];
+pub const WATCH_KEYS: [&str; 4] = ["intervalMs", "signal", "timeoutMs", "onStateChange"];
+/// Keys of `watchProjects`'s options: a watch's and a list's.
+pub const WATCH_LIST_KEYS: [&str; 6] = [
+    "status",
+    "limit",
+    "intervalMs",
+    "signal",
+    "timeoutMs",
+    "onStateChange",
+];
+/// Keys of `waitForProject`'s options; its `timeoutMs` is the whole wait's.
+pub const WAIT_KEYS: [&str; 4] = ["until", "timeoutMs", "signal", "intervalMs"];
 
 pub(crate) const BAD_INTERVAL: &str =
     "intervalMs must be a number of milliseconds (from 250; less is raised to 250)";
@@ -144,6 +167,14 @@ pub fn read(value: &JsValue, allowed: &[&str]) -> Result<JsOptions, Error> {
                     .map_err(|_| Error::invalid_argument("signal must be an AbortSignal"))?;
                 call.signal = Some(signal);
             }
+            "onStateChange" => {
+                let listener = item
+                    .dyn_into::<Function>()
+                    .map_err(|_| Error::invalid_argument("onStateChange must be a function"))?;
+                options.on_state_change = Some(listener);
+            }
+            "until" => options.until = item,
+            "rateLimit" => options.rate_limit = Some(rate_limit(&item)?),
             _ => {}
         }
     }
@@ -193,6 +224,19 @@ pub fn retries_from_number(n: f64) -> Result<u32, &'static str> {
     } else {
         Err(BAD_RETRIES)
     }
+}
+
+/// `false`, or `{ burst, perSecond }`.
+fn rate_limit(value: &JsValue) -> Result<Option<RateLimit>, Error> {
+    if value.as_bool() == Some(false) {
+        return Ok(None);
+    }
+    let number = |key| field(value, key).as_f64().unwrap_or(f64::NAN);
+    let burst = number("burst");
+    if !value.is_object() || burst.fract() != 0.0 || !(1.0..=1000.0).contains(&burst) {
+        return Err(Error::invalid_argument(BAD_RATE_LIMIT));
+    }
+    RateLimit::new(burst as u32, number("perSecond")).map(Some)
 }
 
 fn duration(value: &JsValue) -> Result<Duration, Error> {

@@ -1,33 +1,116 @@
-//! `watchProject`'s async iterator for JS: a [`Watch`] behind `next()` and `return()`,
-//! the protocol `for await` drives.
+//! The watches for JS: a [`Watch`] or a [`ProjectsWatch`] behind one async-iterator
+//! class (`next()`, `return()`, `[Symbol.asyncIterator]`, the protocol `for await`
+//! drives) with a `state` getter, and watch states as plain objects.
 
-use crate::watch::Watch;
-use futures_core::Stream;
-use js_sys::{Object, Promise, Reflect, Symbol};
+use crate::error::Error;
+use crate::poll::WatchState;
+use crate::watch::{ProjectListUpdate, ProjectsWatch, Watch};
+use js_sys::{Array, Function, Object, Promise, Reflect, Symbol};
 use std::cell::{Cell, RefCell};
-use std::pin::Pin;
 use std::rc::Rc;
-use std::task::Poll;
+use std::task::{Context, Poll};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-/// A watch of one project: `for await (const plan of watch)` gets its plan at once,
-/// then each time it changed, and ends after a terminal status. Rejects (the loop
-/// throws) with a `DeepWorkError` that ends it: `not_found` after a delete,
-/// `unauthorized`, … Transient failures are waited out. `break`, `return()` or the
-/// `signal` end it: the request in flight is aborted, and no timer or listener stays.
-#[wasm_bindgen(js_name = ProjectWatch)]
+/// What the JS class drives: a stream of values for JS, which can be stopped and tells
+/// where it stands.
+pub trait Live {
+    fn poll_js(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<JsValue, Error>>>;
+    fn stop(&mut self);
+    fn state(&self) -> WatchState;
+}
+
+impl Live for Watch {
+    fn poll_js(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<JsValue, Error>>> {
+        futures_core::Stream::poll_next(std::pin::Pin::new(self), cx)
+            .map(|item| item.map(|plan| plan.map(JsValue::from)))
+    }
+    fn stop(&mut self) {
+        Watch::stop(self)
+    }
+    fn state(&self) -> WatchState {
+        Watch::state(self)
+    }
+}
+
+impl Live for ProjectsWatch {
+    fn poll_js(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<JsValue, Error>>> {
+        futures_core::Stream::poll_next(std::pin::Pin::new(self), cx)
+            .map(|item| item.map(|update| update.map(JsValue::from)))
+    }
+    fn stop(&mut self) {
+        ProjectsWatch::stop(self)
+    }
+    fn state(&self) -> WatchState {
+        ProjectsWatch::state(self)
+    }
+}
+
+/// `{ projects, count, added, removed, changed }`: the server's list object with the
+/// changes beside it.
+impl From<ProjectListUpdate> for JsValue {
+    fn from(update: ProjectListUpdate) -> JsValue {
+        let object = Object::new();
+        let ids = |ids: Vec<String>| -> JsValue {
+            ids.into_iter().map(JsValue::from).collect::<Array>().into()
+        };
+        let raw = update.list.raw();
+        for (key, value) in [
+            ("projects", crate::model::field(raw, "projects")),
+            ("count", crate::model::field(raw, "count")),
+            ("added", ids(update.added)),
+            ("removed", ids(update.removed)),
+            ("changed", ids(update.changed)),
+        ] {
+            // Setting a property of a fresh plain object cannot fail.
+            let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
+        }
+        object.into()
+    }
+}
+
+/// `{ status, error?, nextPollAt? }`.
+impl From<WatchState> for JsValue {
+    fn from(state: WatchState) -> JsValue {
+        let object = Object::new();
+        let set = |key: &str, value: JsValue| {
+            let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
+        };
+        set("status", JsValue::from_str(state.as_str()));
+        if let WatchState::Retrying {
+            error,
+            next_poll_at,
+        } = state
+        {
+            set("error", error.into());
+            set("nextPollAt", JsValue::from_f64(next_poll_at));
+        }
+        object.into()
+    }
+}
+
+/// A JS function as a state listener; what it throws is its own business.
+pub fn state_listener(listener: Function) -> impl Fn(&WatchState) {
+    move |state| {
+        let _ = listener.call1(&JsValue::UNDEFINED, &state.clone().into());
+    }
+}
+
+/// A live watch: `for await (const value of watch)` gets a value at once, then each
+/// time it changed. Rejects (the loop throws) with a `DeepWorkError` that ends it.
+/// `break`, `return()` or its `signal` end it. `state` tells where it stands.
+#[wasm_bindgen(js_name = LiveWatch, skip_typescript)]
 pub struct JsWatch {
     // Borrowed only inside one synchronous poll, never across an await.
-    watch: Rc<RefCell<Watch>>,
+    watch: Rc<RefCell<dyn Live>>,
     /// The last `next()`'s promise: the next one waits for it, so that calls made
-    /// without awaiting still get the plans in order.
+    /// without awaiting still get the values in order.
     tail: Cell<Option<Promise>>,
 }
 
 impl JsWatch {
     /// `watch` as a JS async iterable.
-    pub fn iterable(watch: Watch) -> JsValue {
+    pub fn iterable(watch: impl Live + 'static) -> JsValue {
         let js: JsValue = Self {
             watch: Rc::new(RefCell::new(watch)),
             tail: Cell::new(None),
@@ -43,11 +126,11 @@ impl JsWatch {
     }
 }
 
-#[wasm_bindgen(js_class = ProjectWatch)]
+#[wasm_bindgen(js_class = LiveWatch)]
 impl JsWatch {
-    /// The next changed plan (`{ value: plan, done: false }`), or `{ done: true }` once
-    /// the watch has ended.
-    #[wasm_bindgen(unchecked_return_type = "Promise<IteratorResult<Plan, undefined>>")]
+    /// The next value (`{ value, done: false }`), or `{ done: true }` once the watch
+    /// has ended.
+    #[wasm_bindgen(skip_typescript)]
     pub fn next(&self) -> Promise {
         let watch = Rc::clone(&self.watch);
         let previous = self.tail.take();
@@ -57,12 +140,12 @@ impl JsWatch {
                 let _ = JsFuture::from(previous).await;
             }
             let item = std::future::poll_fn(|cx| match watch.try_borrow_mut() {
-                Ok(mut watch) => Pin::new(&mut *watch).poll_next(cx),
+                Ok(mut watch) => watch.poll_js(cx),
                 Err(_) => Poll::Ready(None),
             })
             .await;
             match item {
-                Some(Ok(plan)) => Ok(step(plan.into(), false)),
+                Some(Ok(value)) => Ok(step(value, false)),
                 Some(Err(e)) => Err(e.into()),
                 None => Ok(step(JsValue::UNDEFINED, true)),
             }
@@ -71,17 +154,24 @@ impl JsWatch {
         promise
     }
 
-    /// Ends the watch (what `break` in `for await` calls): aborts the request in
-    /// flight; a pending `next()` resolves `{ done: true }`.
-    #[wasm_bindgen(
-        js_name = "return",
-        unchecked_return_type = "Promise<IteratorResult<Plan, undefined>>"
-    )]
+    /// Ends the watch (what `break` in `for await` calls); a pending `next()` resolves
+    /// `{ done: true }`.
+    #[wasm_bindgen(js_name = "return", skip_typescript)]
     pub fn stop(&self) -> Promise {
         if let Ok(mut watch) = self.watch.try_borrow_mut() {
             watch.stop();
         }
         Promise::resolve(&step(JsValue::UNDEFINED, true))
+    }
+
+    /// Where the watch stands: `{ status: "live" | "hidden" | "offline" | "retrying" |
+    /// "ended", error?, nextPollAt? }`.
+    #[wasm_bindgen(getter, skip_typescript)]
+    pub fn state(&self) -> JsValue {
+        match self.watch.try_borrow() {
+            Ok(watch) => watch.state().into(),
+            Err(_) => WatchState::Live.into(),
+        }
     }
 }
 

@@ -139,6 +139,49 @@ impl ProjectStatus {
     pub fn is_terminal(&self) -> bool {
         matches!(self, Self::Completed | Self::Failed | Self::Cancelled)
     }
+
+    /// Whether a project in this status can still come to be in `status` through the
+    /// Deep Work routes (start, approve, pause, resume, cancel, and the server's own
+    /// planning and scheduling). Those only move a project forward:
+    ///
+    /// ```text
+    /// planning ─> awaiting_approval ─approve─> executing <─pause/resume─> paused
+    ///    └─> failed                                └─> completed
+    /// cancel: any status but completed and cancelled ─> cancelled
+    /// ```
+    ///
+    /// `draft` and `approved` come only from other routes, which set any status; from
+    /// them only `cancelled` can come. Where either status is one this version does not
+    /// know, anything may happen, except after `completed` or `cancelled`.
+    ///
+    /// ```
+    /// use deepwork_client::ProjectStatus::*;
+    /// assert!(Planning.can_become(&AwaitingApproval));
+    /// assert!(!Executing.can_become(&AwaitingApproval));
+    /// assert!(Failed.can_become(&Cancelled));
+    /// ```
+    pub fn can_become(&self, status: &ProjectStatus) -> bool {
+        use ProjectStatus::*;
+        if self == status {
+            return true;
+        }
+        let after: &[ProjectStatus] = match self {
+            Completed | Cancelled => return false,
+            Other(_) => return true,
+            Planning => &[
+                AwaitingApproval,
+                Executing,
+                Paused,
+                Completed,
+                Failed,
+                Cancelled,
+            ],
+            AwaitingApproval => &[Executing, Paused, Completed, Cancelled],
+            Executing | Paused => &[Executing, Paused, Completed, Cancelled],
+            Draft | Approved | Failed => &[Cancelled],
+        };
+        after.contains(status) || matches!(status, Other(_))
+    }
 }
 
 words! {
@@ -239,5 +282,46 @@ mod tests {
             .map(|(n, _)| *n)
             .collect();
         assert_eq!(terminal, ["completed", "failed", "cancelled"]);
+    }
+
+    #[test]
+    fn statuses_move_only_forward_through_the_deep_work_routes() {
+        use ProjectStatus::*;
+        let reachable = |from: &ProjectStatus| -> Vec<&str> {
+            ProjectStatus::KNOWN
+                .iter()
+                .filter(|(_, to)| to != from && from.can_become(to))
+                .map(|(name, _)| *name)
+                .collect()
+        };
+        assert_eq!(
+            reachable(&Planning),
+            [
+                "awaiting_approval",
+                "executing",
+                "paused",
+                "completed",
+                "failed",
+                "cancelled"
+            ]
+        );
+        assert_eq!(
+            reachable(&AwaitingApproval),
+            ["executing", "paused", "completed", "cancelled"]
+        );
+        assert_eq!(reachable(&Executing), ["paused", "completed", "cancelled"]);
+        assert_eq!(reachable(&Paused), ["executing", "completed", "cancelled"]);
+        for one_way in [Draft, Approved, Failed] {
+            assert_eq!(reachable(&one_way), ["cancelled"], "{one_way}");
+        }
+        for last in [Completed, Cancelled] {
+            assert!(reachable(&last).is_empty(), "{last}");
+            assert!(!last.can_become(&Other("archived".into())));
+        }
+        // What this version does not know may come from, or go to, anything else.
+        let newer = Other("archived".into());
+        assert!(newer.can_become(&AwaitingApproval));
+        assert!(Executing.can_become(&newer));
+        assert!(!Executing.can_become(&Planning));
     }
 }

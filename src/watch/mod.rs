@@ -1,43 +1,62 @@
-//! Watching a project by polling its plan (the server pushes nothing): a [`Watch`]
-//! is a stream of the plans that changed, one request in flight at a time. The
-//! cadence, what counts as a change and which errors it outlives are `policy`.
+//! Watching: a project's plan ([`Watch`]), the project list ([`ProjectsWatch`]), and
+//! waiting for a project to reach a status ([`DeepWorkClient::wait_for_project`]). The
+//! server pushes nothing, so each rides on a shared poll (`crate::poll`): watchers of
+//! the same thing on the same server as the same user cost one request per interval.
 
-mod policy;
+mod change;
+mod list;
+mod wait;
+
+pub use list::{ProjectListUpdate, ProjectsWatch};
+pub use wait::{Until, WaitOptions};
 
 use crate::client::DeepWorkClient;
 use crate::error::Error;
-use crate::model::{field, Plan};
-use crate::options::CallOptions;
-use crate::transport::{self, Wake};
+use crate::model::Plan;
+use crate::poll::{self, policy, Follower, Joining, Listener, Polled, WatchState};
 use futures_core::Stream;
-use js_sys::{Function, Math};
-use std::future::Future;
+use std::fmt;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::Duration;
-use wasm_bindgen::JsCast;
-use web_sys::{AbortController, AbortSignal, EventTarget};
+use web_sys::AbortSignal;
 
-/// How a [`Watch`] polls.
+/// How a watch polls, and who hears where it stands.
 ///
 /// ```
 /// use deepwork_client::WatchOptions;
 /// use std::time::Duration;
-/// let options = WatchOptions::new().interval(Duration::from_secs(5));
+/// let options = WatchOptions::new()
+///     .interval(Duration::from_secs(5))
+///     .on_state_change(|state| println!("watch: {}", state.as_str()));
 /// assert_eq!(options.interval, Some(Duration::from_secs(5)));
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
+#[non_exhaustive]
 pub struct WatchOptions {
-    /// Between two polls (default 2 s; less than 250 ms is raised to 250 ms). A hidden
+    /// Between two polls (default 2 s; less than 250 ms is raised to 250 ms). Watches of
+    /// one thing share a poll at the shortest interval any of them asked for. A hidden
     /// page polls ten times less often, and at once when it is shown again.
     pub interval: Option<Duration>,
-    /// Ends the watch: the request in flight is aborted and the stream ends, without
-    /// an error. (Dropping the [`Watch`] does the same.) Default: the client's signal.
+    /// Ends the watch: its stream ends without an error. (Dropping the watch does the
+    /// same.) Default: the client's signal.
     pub signal: Option<AbortSignal>,
+    on_state: Option<Listener>,
+}
+
+impl fmt::Debug for WatchOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WatchOptions")
+            .field("interval", &self.interval)
+            .field("signal", &self.signal)
+            .field("on_state_change", &self.on_state.is_some())
+            .finish()
+    }
 }
 
 impl WatchOptions {
-    /// The defaults: every 2 s, until the project ends or the watch is dropped.
+    /// The defaults: every 2 s, until the watch ends or is dropped.
     pub fn new() -> Self {
         Self::default()
     }
@@ -53,18 +72,50 @@ impl WatchOptions {
         self.signal = Some(signal);
         self
     }
+
+    /// Calls `listener` with each new [`WatchState`] of the watch: retrying (after a
+    /// transient failure, with when the next poll is due), offline, hidden, live again,
+    /// and ended.
+    pub fn on_state_change(mut self, listener: impl Fn(&WatchState) + 'static) -> Self {
+        self.on_state = Some(Rc::new(listener));
+        self
+    }
+
+    fn joining(&self, client: &DeepWorkClient) -> Joining {
+        Joining {
+            interval_ms: policy::interval_ms(self.interval),
+            signal: self
+                .signal
+                .clone()
+                .or_else(|| client.options().signal.clone()),
+            on_state: self.on_state.clone(),
+        }
+    }
+}
+
+impl Polled for Plan {
+    type Snapshot = change::PlanSnapshot;
+
+    fn snapshot(&self) -> Self::Snapshot {
+        change::PlanSnapshot::of(self)
+    }
+
+    fn is_final(&self) -> bool {
+        self.project.status.is_terminal()
+    }
 }
 
 /// A project's plan each time it changes, from [`DeepWorkClient::watch_project`]: a
 /// [`Stream`] of `Result<Plan, Error>`.
 ///
-/// The first plan comes at once; after that, a plan only when the project's status,
-/// a task's status or the progress changed (not a timestamp). The stream ends by
-/// itself after a `completed`, `failed` or `cancelled` plan, and after an error:
-/// transient failures (no answer, 429, 503, …) are waited out with backoff and never
-/// reach the stream; `NotFound` (the project was deleted), `Unauthorized`,
-/// `InvalidArgument` and the like end it. Dropping the watch, or its signal, aborts
-/// the request in flight and leaves no timer or listener behind.
+/// The first plan comes at once (the latest one, when another watch of the project
+/// is running); after that, a plan only when the project's status, a task's status or
+/// the progress changed (not a timestamp). The stream ends by itself after a
+/// `completed`, `failed` or `cancelled` plan, and after an error: transient failures
+/// (no answer, 429, 503, …) are waited out and show only in [`Watch::state`];
+/// `NotFound` (the project was deleted), `Unauthorized` and the like end it. Dropping
+/// the watch, or its signal, ends it; the last watch of a project to end stops the
+/// shared poll, aborting its request in flight, and leaves no timer or listener.
 ///
 /// ```no_run
 /// # async fn run(client: deepwork_client::DeepWorkClient, id: &str) -> Result<(), deepwork_client::Error> {
@@ -77,90 +128,28 @@ impl WatchOptions {
 /// # Ok(())
 /// # }
 /// ```
-pub struct Watch {
-    state: State,
-    /// Aborted to end the watch: by the caller's signal, by `stop`, or on drop. None
-    /// where no AbortController could be made (the watch is then over at once).
-    stop: Option<AbortController>,
-    /// The caller's signal, listened to until the watch ends.
-    caller: Option<(AbortSignal, Function)>,
-}
-
-type Step = Pin<Box<dyn Future<Output = (Option<Result<Plan, Error>>, Box<Poller>)>>>;
-
-enum State {
-    Idle(Box<Poller>),
-    Polling(Step),
-    Ended,
-}
+pub struct Watch(Follower<Plan>);
 
 impl Watch {
-    pub(crate) fn new(client: &DeepWorkClient, project_id: &str, options: WatchOptions) -> Self {
-        let Ok(stop) = AbortController::new() else {
-            return Self {
-                state: State::Ended,
-                stop: None,
-                caller: None,
-            };
-        };
-        let own = stop.signal();
-        let caller_signal = options.signal.or_else(|| client.options().signal.clone());
-        let caller = caller_signal.and_then(|signal| {
-            if signal.aborted() {
-                stop.abort();
-            }
-            let abort = transport::abort_function(&stop).ok()?;
-            let _ = signal.add_event_listener_with_callback("abort", &abort);
-            Some((signal, abort))
-        });
-        // Each poll is one attempt: the watch itself waits out failures, for as long
-        // as it runs, so its requests never overlap.
-        let polls = CallOptions::new().max_retries(0).signal(own.clone());
-        let poller = Poller {
-            client: client.with_options(polls),
-            project_id: project_id.to_owned(),
-            interval_ms: policy::interval_ms(options.interval),
-            signal: own,
-            last: None,
-            failures: 0,
-            retry_after_ms: None,
-        };
-        Self {
-            state: State::Idle(Box::new(poller)),
-            stop: Some(stop),
-            caller,
-        }
-    }
-
     /// The next changed plan, or `None` once the watch has ended: the same as
     /// `StreamExt::next`, without needing the trait.
     pub async fn next(&mut self) -> Option<Result<Plan, Error>> {
-        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+        std::future::poll_fn(|cx| self.0.poll_next(cx)).await
     }
 
-    /// Ends the watch: the request in flight is aborted, and the stream ends (a poll
-    /// under way ends with `None` as soon as its abort lands).
+    /// Ends the watch: its stream ends (a `next` under way with `None`).
     pub fn stop(&mut self) {
-        if let Some(stop) = &self.stop {
-            stop.abort();
-        }
-        if let State::Idle(_) = self.state {
-            self.state = State::Ended;
-        }
-        self.stop_listening();
+        self.0.leave();
     }
 
-    /// Whether the watch was stopped (by its signal, or [`Watch::stop`]).
+    /// Whether the watch has ended (stopped, or its project or an error ended it).
     pub fn is_stopped(&self) -> bool {
-        self.stop
-            .as_ref()
-            .is_none_or(|stop| stop.signal().aborted())
+        matches!(self.0.state(), WatchState::Ended)
     }
 
-    fn stop_listening(&mut self) {
-        if let Some((signal, abort)) = self.caller.take() {
-            let _ = signal.remove_event_listener_with_callback("abort", &abort);
-        }
+    /// Where the watch stands now.
+    pub fn state(&self) -> WatchState {
+        self.0.state()
     }
 }
 
@@ -168,132 +157,42 @@ impl Stream for Watch {
     type Item = Result<Plan, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        loop {
-            match std::mem::replace(&mut self.state, State::Ended) {
-                State::Idle(mut poller) => {
-                    self.state = State::Polling(Box::pin(async move {
-                        let item = poller.next().await;
-                        (item, poller)
-                    }));
-                }
-                State::Polling(mut step) => {
-                    return match step.as_mut().poll(cx) {
-                        Poll::Pending => {
-                            self.state = State::Polling(step);
-                            Poll::Pending
-                        }
-                        // An error ends the watch: let go of the caller's signal now,
-                        // as JS' `for await` calls no `return()` after a rejection.
-                        Poll::Ready((Some(Err(e)), _)) => {
-                            self.stop_listening();
-                            Poll::Ready(Some(Err(e)))
-                        }
-                        Poll::Ready((Some(item), poller)) => {
-                            self.state = State::Idle(poller);
-                            Poll::Ready(Some(item))
-                        }
-                        Poll::Ready((None, _)) => {
-                            self.stop_listening();
-                            Poll::Ready(None)
-                        }
-                    };
-                }
-                State::Ended => return Poll::Ready(None),
-            }
-        }
+        self.0.poll_next(cx)
     }
 }
 
-impl Drop for Watch {
-    fn drop(&mut self) {
-        self.stop();
+impl DeepWorkClient {
+    /// Watches a project: its plan at once, then each time it changes, until it
+    /// ends; see [`Watch`] for what counts as a change and which errors end it.
+    ///
+    /// The server pushes nothing, so this polls `get_plan` every `interval` (2 s by
+    /// default), one request at a time, each with this client's timeout, through the
+    /// server's request budget. Watches of one project on one server with one token
+    /// share that poll, whichever client started them. The poll starts at once; fails
+    /// with kind `InvalidArgument` on an id that cannot be one.
+    ///
+    /// ```no_run
+    /// # async fn run(client: deepwork_client::DeepWorkClient, id: &str) -> Result<(), deepwork_client::Error> {
+    /// use deepwork_client::WatchOptions;
+    /// use std::time::Duration;
+    /// let mut watch = client.watch_project(id, WatchOptions::new().interval(Duration::from_secs(1)))?;
+    /// while let Some(plan) = watch.next().await {
+    ///     println!("{}% done", plan?.progress.percent);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn watch_project(&self, project_id: &str, options: WatchOptions) -> Result<Watch, Error> {
+        self.check_project_id(project_id)?;
+        let polls = self.for_polls();
+        let id = project_id.to_owned();
+        let key = format!("plan/{project_id}");
+        self.follow(&key, options.joining(self), move || {
+            poll::changes(move |signal| {
+                let (client, id) = (polls.with_signal(signal), id.clone());
+                async move { client.get_plan(&id).await }
+            })
+        })
+        .map(Watch)
     }
-}
-
-/// The polling loop's state, moved into each step's future.
-struct Poller {
-    client: DeepWorkClient,
-    project_id: String,
-    interval_ms: u32,
-    signal: AbortSignal,
-    /// What the last plan yielded showed; None before the first.
-    last: Option<policy::Snapshot>,
-    /// Transient failures in a row, and the wait the last one asked for.
-    failures: u32,
-    retry_after_ms: Option<u64>,
-}
-
-impl Poller {
-    /// Polls until the plan changed (`Some(Ok)`), an error ends the watch (`Some(Err)`,
-    /// after which the poller is dropped), or a terminal plan or a stop ends it (`None`).
-    async fn next(&mut self) -> Option<Result<Plan, Error>> {
-        if self
-            .last
-            .as_ref()
-            .is_some_and(policy::Snapshot::is_terminal)
-        {
-            return None;
-        }
-        // The first plan comes at once; every later poll waits first.
-        let mut wait = self.last.is_some();
-        loop {
-            // Checked before the wait too: an abort that came while the caller held the
-            // last plan fired before this wait listened for it, and would be seen only
-            // after a whole interval.
-            if wait && !self.signal.aborted() {
-                self.wait().await;
-            }
-            wait = true;
-            if self.signal.aborted() {
-                return None;
-            }
-            match self.client.get_plan(&self.project_id).await {
-                Ok(plan) => {
-                    self.failures = 0;
-                    let snapshot = policy::Snapshot::of(&plan);
-                    if self.last.as_ref() != Some(&snapshot) {
-                        self.last = Some(snapshot);
-                        return Some(Ok(plan));
-                    }
-                }
-                Err(_) if self.signal.aborted() => return None,
-                Err(e) if policy::is_transient(&e) => {
-                    self.failures = self.failures.saturating_add(1);
-                    self.retry_after_ms = e.retry_after().map(|d| d.as_millis() as u64);
-                }
-                Err(e) => return Some(Err(e)),
-            }
-        }
-    }
-
-    /// The wait before the next poll, ended early by a stop or by the page being shown.
-    async fn wait(&self) {
-        let page = page();
-        let hidden = page.as_ref().is_some_and(|(_, hidden)| *hidden);
-        let delay = policy::delay_ms(
-            self.interval_ms,
-            hidden,
-            self.failures,
-            self.retry_after_ms,
-            Math::random(),
-        );
-        let mut wake: Vec<Wake> = transport::on_abort(Some(&self.signal))
-            .into_iter()
-            .collect();
-        if let Some((document, true)) = page {
-            wake.push((document, "visibilitychange"));
-        }
-        transport::sleep(delay, wake).await;
-    }
-}
-
-/// The page's document and whether it is hidden; None in a Worker or Node, which
-/// have no page to hide.
-fn page() -> Option<(EventTarget, bool)> {
-    let document = field(&js_sys::global(), "document");
-    if !document.is_object() {
-        return None;
-    }
-    let hidden = field(&document, "visibilityState").as_string().as_deref() == Some("hidden");
-    Some((document.unchecked_into(), hidden))
 }

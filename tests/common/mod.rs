@@ -1,7 +1,9 @@
-//! Shared helpers of the browser suites: the two live devservers (their addresses
-//! arrive at compile time from `cargo xtask test`), the devserver's dev-control routes,
-//! and small accessors for JS values.
+//! Shared helpers of the browser suites: the live devservers (their addresses arrive
+//! at compile time from `cargo xtask test`), the devserver's dev-control routes, and
+//! small accessors for JS values.
 #![allow(dead_code)] // each suite uses a different part of this module
+
+pub mod watching;
 
 use js_sys::{Object, Promise, Reflect, JSON};
 use std::future::Future;
@@ -76,6 +78,34 @@ pub fn lenient() -> Server {
     }
 }
 
+/// The lenient flavor with the real server's limiter (`--rate-limit`): for the request
+/// budget, which only tests/live.rs exercises.
+pub fn limited() -> Server {
+    Server {
+        url: required(option_env!("DEEPWORK_LIMITED_URL"), "DEEPWORK_LIMITED_URL"),
+        token: required(
+            option_env!("DEEPWORK_LIMITED_TOKEN"),
+            "DEEPWORK_LIMITED_TOKEN",
+        ),
+        documented: false,
+    }
+}
+
+/// The documented flavor with the limiter: it lets scripts read `X-RateLimit-*`.
+pub fn limited_documented() -> Server {
+    Server {
+        url: required(
+            option_env!("DEEPWORK_LIMITED_DOCUMENTED_URL"),
+            "DEEPWORK_LIMITED_DOCUMENTED_URL",
+        ),
+        token: required(
+            option_env!("DEEPWORK_LIMITED_DOCUMENTED_TOKEN"),
+            "DEEPWORK_LIMITED_DOCUMENTED_TOKEN",
+        ),
+        documented: true,
+    }
+}
+
 pub fn both() -> [Server; 2] {
     [documented(), lenient()]
 }
@@ -118,7 +148,7 @@ pub fn number(value: &JsValue, key: &str) -> Option<f64> {
 }
 
 /// Calls a devserver route directly (not through the SDK) and returns its JSON.
-async fn dev(server: &Server, method: &str, path: &str, body: Option<JsValue>) -> JsValue {
+pub async fn dev(server: &Server, method: &str, path: &str, body: Option<JsValue>) -> JsValue {
     let headers = obj(&[
         (
             "Authorization",
@@ -238,10 +268,15 @@ pub async fn cancel(
 }
 
 fn start_cancel(server: &Server, id: &str, extra: &[(&str, JsValue)]) -> Promise {
-    let mut options = vec![("baseUrl", JsValue::from_str(server.url))];
+    let mut options = vec![("baseUrl", JsValue::from_str(server.url)), UNBUDGETED];
     options.extend(extra.iter().cloned());
     cancel_promise(id.into(), server.token.into(), obj(&options))
 }
+
+/// `rateLimit: false`: the suites test each call, its retries and its timing, which a
+/// request budget shared by every test in the page would hold back (tests/live.rs tests
+/// the budget). A later `rateLimit` in a test's own options wins.
+pub const UNBUDGETED: (&str, JsValue) = ("rateLimit", JsValue::FALSE);
 
 /// The JS export `cancelProject(projectId, token, options)`, as JS calls it.
 pub fn cancel_promise(id: JsValue, token: JsValue, options: JsValue) -> Promise {
@@ -319,6 +354,7 @@ pub fn client(server: &Server, extra: &[(&str, JsValue)]) -> deepwork_client::bi
     let mut options = vec![
         ("baseUrl", JsValue::from_str(server.url)),
         ("token", JsValue::from_str(server.token)),
+        UNBUDGETED,
     ];
     options.extend(extra.iter().cloned());
     deepwork_client::bindings::JsClient::new(obj(&options)).expect("a valid client")

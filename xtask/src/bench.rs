@@ -184,7 +184,10 @@ fn budgets(sizes: &Sizes, r: &Results) -> Result<String> {
         }
     };
     let extra = |at: &str| -> Result<f64> {
-        Ok((r.num(&format!("{at}/sdk/medianMs"))? - r.num(&format!("{at}/raw/medianMs"))?) * 1000.0)
+        Ok(
+            (r.num(&format!("{at}/sdk/medianMs"))? - r.num(&format!("{at}/raw/medianMs"))?)
+                * 1000.0,
+        )
     };
     let package = sizes.total() as f64 / 1024.0;
     let start_up = r.num("/startup/afterWasmMedianMs")?;
@@ -242,12 +245,19 @@ fn budgets(sizes: &Sizes, r: &Results) -> Result<String> {
             format!("{} → {}", mib(before), mib(after)),
             "flat".into(),
             "flat".into(),
-            if after <= before { "goal met" } else { "**not met**" }.into(),
+            if after <= before {
+                "goal met"
+            } else {
+                "**not met**"
+            }
+            .into(),
         ],
     ];
     let mut markdown = String::from("| measure | now | budget | goal | |\n|---|---|---|---|---|\n");
     for [measure, now, budget, goal, verdict] in rows {
-        markdown.push_str(&format!("| {measure} | {now} | {budget} | {goal} | {verdict} |\n"));
+        markdown.push_str(&format!(
+            "| {measure} | {now} | {budget} | {goal} | {verdict} |\n"
+        ));
     }
     Ok(markdown)
 }

@@ -39,6 +39,12 @@ pub fn measure(root: &Path, tools: &Tools) -> Result<Vec<Item>> {
             .arg(&built),
         BUILD_LIMIT,
     )?;
+    // The package's import names, as package.rs shortens them.
+    crate::imports::shorten(
+        &out.join("deepwork_client_bg.wasm"),
+        &out.join("deepwork_client.js"),
+        "./deepwork_client_bg.js",
+    )?;
     let named = out.join("named.wasm");
     run_bounded(
         tools
@@ -109,22 +115,22 @@ fn items(csv: &str) -> Vec<Item> {
 
 /// The fields of one CSV line, with `"…"` quoting and `""` for a quote.
 fn csv_fields(line: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
+    let mut fields = Vec::new();
+    let mut field = String::new();
     let mut quoted = false;
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
         match (c, quoted) {
             ('"', true) if chars.peek() == Some(&'"') => {
                 chars.next();
-                fields.last_mut().map(|f| f.push('"'));
+                field.push('"');
             }
             ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(String::new()),
-            (c, _) => {
-                fields.last_mut().map(|f| f.push(c));
-            }
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            (c, _) => field.push(c),
         }
     }
+    fields.push(field);
     fields
 }
 
@@ -164,7 +170,11 @@ fn crate_of(name: &str) -> String {
     let path = name.trim_start_matches('<').trim_start_matches('&');
     let path = path.trim_start_matches("mut ").trim_start_matches("dyn ");
     match path.split_once("::") {
-        Some((krate, _)) if krate.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
+        Some((krate, _))
+            if krate
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+        {
             krate.into()
         }
         _ => "module (sections, runtime)".into(),
@@ -198,7 +208,7 @@ pub fn tables(items: &[Item]) -> String {
         *crates.entry(&item.krate).or_default() += item.bytes;
     }
     let mut crates: Vec<(&str, u64)> = crates.into_iter().collect();
-    crates.sort_by(|a, b| b.1.cmp(&a.1));
+    crates.sort_by_key(|(_, bytes)| std::cmp::Reverse(*bytes));
     out.push_str("\n| crate | bytes | % |\n|---|---|---|\n");
     for (krate, bytes) in crates {
         out.push_str(&format!("| {krate} | {bytes} | {:.1} |\n", percent(bytes)));
@@ -253,8 +263,14 @@ code[546],54,1.0,,\n";
             ]
         );
         let tables = tables(&items);
-        assert!(tables.contains("| serde_wasm_bindgen | 1500 | 26.7 |"), "{tables}");
-        assert!(tables.contains("(×2) | serde_wasm_bindgen | 1500 |"), "{tables}");
+        assert!(
+            tables.contains("| serde_wasm_bindgen | 1500 | 26.7 |"),
+            "{tables}"
+        );
+        assert!(
+            tables.contains("(×2) | serde_wasm_bindgen | 1500 |"),
+            "{tables}"
+        );
     }
 
     #[test]

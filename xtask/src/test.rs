@@ -1,5 +1,6 @@
 //! `cargo xtask test`: native tests, then the browser suites in headless Chromium and
-//! Firefox against two live devservers (one per flavor). Ends with one summary line.
+//! Firefox against live devservers (each flavor, and each with the real server's
+//! limiter for the request budget). Ends with one summary line.
 
 use crate::devserver::{self, Devserver};
 use crate::process::{run_counting, run_counting_as, Counts, Result};
@@ -97,15 +98,31 @@ fn browser_row(
     suites: &[String],
     browser: &str,
 ) -> Result<(Counts, bool)> {
-    let documented = start_for_tests(root, bin, "documented", browser)?;
-    let lenient = start_for_tests(root, bin, "lenient", browser)?;
+    let servers = [
+        (
+            "DOCUMENTED",
+            start_for_tests(root, bin, "documented", false, browser)?,
+        ),
+        (
+            "LENIENT",
+            start_for_tests(root, bin, "lenient", false, browser)?,
+        ),
+        (
+            "LIMITED",
+            start_for_tests(root, bin, "lenient", true, browser)?,
+        ),
+        (
+            "LIMITED_DOCUMENTED",
+            start_for_tests(root, bin, "documented", true, browser)?,
+        ),
+    ];
     let label = format!("[{browser}] ");
     // One run per suite: wasm-pack cannot pass --no-fail-fast, and every suite should
     // run even when another fails.
     let mut counts = Counts::default();
     let mut ok = true;
     for suite in suites {
-        let mut cmd = browser_tests(tools, root, sdk, browser, &documented, &lenient);
+        let mut cmd = browser_tests(tools, root, sdk, browser, &servers);
         // --nocapture: the load suite prints its memory figures.
         cmd.args([".", "--test", suite, "--", "--nocapture"]);
         let (suite_counts, suite_ok) = run_counting_as(&label, &mut cmd, cargo_test_line)?;
@@ -116,13 +133,26 @@ fn browser_row(
     Ok((counts, ok))
 }
 
-/// A devserver for one browser's suites; its request log (thousands of lines) goes to
-/// target/devserver-<browser>-<flavor>.log.
-fn start_for_tests(root: &Path, bin: &Path, flavor: &str, browser: &str) -> Result<Devserver> {
-    let args = ["--addr", "127.0.0.1:0", "--flavor", flavor, "--faults"].map(String::from);
+/// A devserver for one browser's suites (with the real server's limiter if `limited`);
+/// its request log (thousands of lines) goes to target/devserver-<browser>-<flavor>.log.
+fn start_for_tests(
+    root: &Path,
+    bin: &Path,
+    flavor: &str,
+    limited: bool,
+    browser: &str,
+) -> Result<Devserver> {
+    let mut args = ["--addr", "127.0.0.1:0", "--flavor", flavor, "--faults"]
+        .map(String::from)
+        .to_vec();
+    let mut name = flavor.to_owned();
+    if limited {
+        args.push("--rate-limit".into());
+        name.push_str("-limited");
+    }
     let log = root
         .join("target")
-        .join(format!("devserver-{browser}-{flavor}.log"));
+        .join(format!("devserver-{browser}-{name}.log"));
     devserver::start(bin, &args, Some(&log))
 }
 
@@ -133,8 +163,7 @@ fn browser_tests(
     root: &Path,
     sdk: &Path,
     browser: &str,
-    documented: &Devserver,
-    lenient: &Devserver,
+    servers: &[(&str, Devserver)],
 ) -> Command {
     let mut cmd = tools.wasm("wasm-pack");
     // A target folder per browser: the servers' addresses are compiled into the suites,
@@ -146,15 +175,15 @@ fn browser_tests(
             root.join("target/browsers").join(browser),
         )
         .args(["test", "--headless"])
-        .env("DEEPWORK_DOCUMENTED_URL", &documented.base_url)
-        .env("DEEPWORK_DOCUMENTED_TOKEN", &documented.token)
-        .env("DEEPWORK_LENIENT_URL", &lenient.base_url)
-        .env("DEEPWORK_LENIENT_TOKEN", &lenient.token)
         // The load suite makes 10,000 calls in one test: more than the default 20 s.
         .env("WASM_BINDGEN_TEST_TIMEOUT", "180")
         // The runner prefers GECKODRIVER over CHROMEDRIVER: set exactly one.
         .env_remove("GECKODRIVER")
         .env_remove("CHROMEDRIVER");
+    for (name, server) in servers {
+        cmd.env(format!("DEEPWORK_{name}_URL"), &server.base_url)
+            .env(format!("DEEPWORK_{name}_TOKEN"), &server.token);
+    }
     if browser == "chromium" {
         cmd.arg("--chrome")
             .arg("--chromedriver")

@@ -1,14 +1,14 @@
-//! When a watch polls, what counts as a change, and which errors it outlives: pure, with
-//! the random number passed in, so it is tested natively.
+//! When a shared poll polls, and which errors it outlives: pure, with the random number
+//! passed in, so it is tested natively.
 
 use crate::error::{Error, ErrorKind};
-use crate::model::{Plan, Progress, ProjectStatus, TaskStatus};
 use crate::options::MAX_TIMEOUT;
 use crate::retry::Outcome;
 use std::time::Duration;
 
 /// The interval when none is given.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(2);
+pub const DEFAULT_INTERVAL_MS: u32 = DEFAULT_INTERVAL.as_millis() as u32;
 /// The shortest interval: a shorter one is raised to it, so that a typo cannot hammer
 /// the server.
 pub const MIN_INTERVAL: Duration = Duration::from_millis(250);
@@ -70,56 +70,9 @@ pub fn is_transient(error: &Error) -> bool {
     }
 }
 
-/// What a watcher sees change in a plan: the project's status, each task's status,
-/// the progress. Not timestamps, which move on every write.
-#[derive(Debug, PartialEq)]
-pub struct Snapshot {
-    status: ProjectStatus,
-    tasks: Vec<(String, TaskStatus)>,
-    progress: Progress,
-}
-
-impl Snapshot {
-    pub fn of(plan: &Plan) -> Self {
-        Self {
-            status: plan.project.status.clone(),
-            tasks: plan
-                .tasks
-                .iter()
-                .map(|task| (task.id.clone(), task.status.clone()))
-                .collect(),
-            progress: plan.progress,
-        }
-    }
-
-    /// A plan in this state is the last one a watch yields.
-    pub fn is_terminal(&self) -> bool {
-        self.status.is_terminal()
-    }
-}
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::decode::tests::from_text;
-    use crate::model::tests::{full_project, ID};
-
-    fn plan(status: &str, tasks: &[(&str, &str, &str)], completed: u32) -> Plan {
-        let tasks: Vec<String> = tasks
-            .iter()
-            .map(|(id, task_status, updated)| {
-                format!(
-                    r#"{{"id":"{id}","title":"t","status":"{task_status}","updated_at":"{updated}"}}"#
-                )
-            })
-            .collect();
-        let body = format!(
-            r#"{{"project":{},"tasks":[{}],"progress":{{"total":2,"completed":{completed},"skipped":0,"in_progress":0,"blocked":0,"human_pending":0,"percent":0.0}},"execution_levels":[]}}"#,
-            full_project(status),
-            tasks.join(",")
-        );
-        from_text::<Plan>(&body).expect("a plan")
-    }
 
     #[test]
     fn intervals_default_to_two_seconds_and_never_go_below_a_quarter() {
@@ -197,42 +150,6 @@ mod tests {
             Error::new(ErrorKind::InvalidResponse, "bad body"),
         ] {
             assert!(!is_transient(&ending), "{ending:?}");
-        }
-    }
-
-    #[test]
-    fn a_change_is_in_a_status_or_the_progress_not_in_timestamps() {
-        let before = Snapshot::of(&plan("executing", &[("a", "in_progress", "1")], 0));
-        let touched = Snapshot::of(&plan("executing", &[("a", "in_progress", "2")], 0));
-        assert_eq!(before, touched);
-        for changed in [
-            plan("paused", &[("a", "in_progress", "1")], 0),
-            plan("executing", &[("a", "done", "1")], 0),
-            plan("executing", &[("a", "in_progress", "1")], 1),
-            plan(
-                "executing",
-                &[("a", "in_progress", "1"), ("b", "inbox", "1")],
-                0,
-            ),
-            plan("executing", &[("b", "in_progress", "1")], 0),
-        ] {
-            assert_ne!(before, Snapshot::of(&changed));
-        }
-    }
-
-    #[test]
-    fn completed_failed_and_cancelled_plans_end_a_watch() {
-        for (status, terminal) in [
-            ("completed", true),
-            ("failed", true),
-            ("cancelled", true),
-            ("executing", false),
-            ("paused", false),
-            ("archived_v2", false),
-        ] {
-            let snapshot = Snapshot::of(&plan(status, &[], 0));
-            assert_eq!(snapshot.is_terminal(), terminal, "{status}");
-            assert!(full_project(status).contains(ID));
         }
     }
 }
