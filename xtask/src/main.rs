@@ -4,15 +4,16 @@
 //! - `build [--dev]`: build the npm package into pkg/.
 //! - `demo [--no-simulate] [devserver flags]`: build, then serve the demo page and the API
 //!   (its projects progressing by themselves unless `--no-simulate`); prints the URL.
-//! - `test`: every test of the project: native, headless Chromium and Firefox, the demo
-//!   end to end, the npm package in each kind of consumer, and the crate as Rust users
-//!   take it.
+//! - `test [row…]`: every test of the project: native, headless Chromium and Firefox,
+//!   the demo end to end, the npm package in each kind of consumer, and the crate as
+//!   Rust users take it; or only the named rows (`test::ROWS`).
 //! - `bench`: size, start-up, per-call cost and memory against raw fetch, as one table.
 
 mod bench;
 mod consumers;
 mod devserver;
 mod e2e;
+mod node_tests;
 mod package;
 mod process;
 mod rust_crate;
@@ -35,11 +36,14 @@ fn main() -> ExitCode {
             .and_then(|tools| package::build(&root, &tools, args.iter().any(|a| a == "--dev")))
             .map(|pkg| eprintln!("built {}", pkg.display())),
         Some("demo") => devserver::demo(&root, &args[1..]),
-        Some("test") => test::all(&root),
+        Some("test") => test::run(&root, &args[1..]),
         Some("bench") => bench::run(&root),
         _ => Err(
-            "usage: cargo xtask <setup | build [--dev] | demo [--no-simulate] [devserver flags] | test | bench>"
-                .into(),
+            format!(
+                "usage: cargo xtask <setup | build [--dev] | demo [--no-simulate] [devserver flags] | test [row…] | bench>; \
+                 the test rows: {}",
+                test::ROWS.join(", ")
+            ),
         ),
     };
     match result {

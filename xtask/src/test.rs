@@ -1,66 +1,90 @@
-//! `cargo xtask test`: native tests, then the browser suites in headless Chromium and
-//! Firefox against two live devservers (one per flavor). Ends with one summary line.
+//! `cargo xtask test [row…]`: every row of tests, or the named ones: native tests,
+//! the browser suites in headless Chromium and Firefox against live devservers (one per
+//! flavor), the demo end to end, the npm package in each kind of consumer, and the crate
+//! as Rust users take it. Ends with one summary line.
 
 use crate::devserver::{self, Devserver};
 use crate::process::{run_counting, run_counting_as, Counts, Result};
 use crate::toolchain::{self, Tools};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-pub fn all(root: &Path) -> Result {
+/// The rows `cargo xtask test` runs, in this order; naming some runs only those.
+pub const ROWS: [&str; 6] = ["native", "chromium", "firefox", "e2e", "npm", "crate"];
+
+/// The browser rows: their names, and the summary line of each.
+const BROWSERS: [(&str, &str); 2] = [
+    ("chromium", "chromium (wasm-pack test)"),
+    ("firefox", "firefox (wasm-pack test)"),
+];
+
+pub fn run(root: &Path, names: &[String]) -> Result {
     let started = Instant::now();
+    let wanted = selected(names)?;
+    let wants = |row: &str| wanted.contains(&row);
     let tools = toolchain::ensure(root)?;
     let mut rows: Vec<(&str, Counts, bool)> = Vec::new();
 
-    let mut native = devserver::cargo();
-    native
-        .current_dir(root)
-        .args(["test", "--workspace", "--no-fail-fast"]);
-    let (counts, ok) = run_counting(&mut native, cargo_test_line)?;
-    rows.push(("native (cargo test)", counts, ok));
-
-    let bin = devserver::build(root)?;
-    let suites = browser_suites(root)?;
-    // The two browsers run side by side: a suite spends most of its time waiting
-    // (timeouts, Retry-After), not computing. Each has its own devservers, so that a
-    // fault one arms on a route of the whole server never meets the other's calls, and
-    // its own target folder (see `browser_tests`).
-    let browsers = [
-        ("chromium (wasm-pack test)", "chromium"),
-        ("firefox (wasm-pack test)", "firefox"),
-    ];
-    let runs: Vec<Result<(Counts, bool)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = browsers
-            .iter()
-            .map(|&(_, browser)| {
-                let (tools, bin, suites) = (&tools, &bin, &suites);
-                scope.spawn(move || browser_row(root, tools, bin, suites, browser))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|_| Err("a browser run panicked".into()))
-            })
-            .collect()
-    });
-    for ((name, _), run) in browsers.into_iter().zip(runs) {
-        let (counts, ok) = run?;
-        rows.push((name, counts, ok));
+    if wants("native") {
+        let mut native = devserver::cargo();
+        native
+            .current_dir(root)
+            .args(["test", "--workspace", "--no-fail-fast"]);
+        let (counts, ok) = run_counting(&mut native, cargo_test_line)?;
+        rows.push(("native (cargo test)", counts, ok));
     }
 
-    let (counts, ok) = crate::e2e::run(root, &tools)?;
-    rows.push(("e2e (playwright, chromium + firefox)", counts, ok));
+    let needs_devserver = ["chromium", "firefox", "npm"];
+    let bin = if needs_devserver.iter().any(|row| wants(row)) {
+        devserver::build(root)?
+    } else {
+        PathBuf::new() // not used by the rows asked for
+    };
+    let browsers: Vec<(&str, &str)> = BROWSERS.into_iter().filter(|(row, _)| wants(row)).collect();
+    if !browsers.is_empty() {
+        let suites = browser_suites(root)?;
+        // The two browsers run side by side: a suite spends most of its time waiting
+        // (timeouts, Retry-After), not computing. Each has its own devservers, so that a
+        // fault one arms on a route of the whole server never meets the other's calls, and
+        // its own target folder (see `browser_tests`).
+        let runs: Vec<Result<(Counts, bool)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = browsers
+                .iter()
+                .map(|&(browser, _)| {
+                    let (tools, bin, suites) = (&tools, &bin, &suites);
+                    scope.spawn(move || browser_row(root, tools, bin, suites, browser))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|_| Err("a browser run panicked".into()))
+                })
+                .collect()
+        });
+        for ((_, name), run) in browsers.into_iter().zip(runs) {
+            let (counts, ok) = run?;
+            rows.push((name, counts, ok));
+        }
+    }
 
-    let crate_rows = crate::rust_crate::run(root, &tools);
-    for (name, passed, failed, ok) in crate::consumers::run(root, &tools, &bin)?
-        .into_iter()
-        .chain(crate_rows)
-    {
-        rows.push((name, Counts { passed, failed }, ok));
+    if wants("e2e") {
+        let (counts, ok) = crate::e2e::run(root, &tools)?;
+        rows.push(("e2e (playwright, chromium + firefox)", counts, ok));
+    }
+
+    if wants("npm") {
+        for (name, passed, failed, ok) in crate::consumers::run(root, &tools, &bin)? {
+            rows.push((name, Counts { passed, failed }, ok));
+        }
+    }
+    if wants("crate") {
+        for (name, passed, failed, ok) in crate::rust_crate::run(root, &tools) {
+            rows.push((name, Counts { passed, failed }, ok));
+        }
     }
 
     eprintln!("\n{:<28} {:>7} {:>7}", "suite", "passed", "failed");
@@ -75,7 +99,7 @@ pub fn all(root: &Path) -> Result {
         );
         total.passed += counts.passed;
         total.failed += counts.failed;
-        all_ok &= *ok;
+        all_ok &= ok;
     }
     eprintln!("took {:.0}s", started.elapsed().as_secs_f64());
     println!("{} passed, {} failed", total.passed, total.failed);
@@ -84,6 +108,20 @@ pub fn all(root: &Path) -> Result {
     } else {
         Err("some tests failed".into())
     }
+}
+
+/// The rows named on the command line, in run order; all of them when none is named.
+fn selected(names: &[String]) -> Result<Vec<&'static str>> {
+    if let Some(unknown) = names.iter().find(|name| !ROWS.contains(&name.as_str())) {
+        return Err(format!(
+            "no test row named {unknown:?}; the rows are: {}",
+            ROWS.join(", ")
+        ));
+    }
+    Ok(ROWS
+        .into_iter()
+        .filter(|row| names.is_empty() || names.iter().any(|name| name == row))
+        .collect())
 }
 
 /// Every browser suite in `browser` ("chromium" or "firefox"), against a pair of
@@ -198,4 +236,27 @@ fn number_before(text: &str, label: &str) -> u32 {
         })
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(rows: &[&str]) -> Vec<String> {
+        rows.iter().map(|row| (*row).to_owned()).collect()
+    }
+
+    #[test]
+    fn runs_every_row_or_the_named_ones_in_order() {
+        assert_eq!(selected(&[]).unwrap(), ROWS.to_vec());
+        assert_eq!(
+            selected(&names(&["npm", "native"])).unwrap(),
+            ["native", "npm"]
+        );
+        let error = selected(&names(&["chrome"])).unwrap_err();
+        assert!(
+            error.contains("\"chrome\"") && error.contains("chromium"),
+            "{error}"
+        );
+    }
 }
