@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the project's build automation, in plain Rust.
 //!
-//! - `setup`: install every tool the other commands need (idempotent, quick when done).
+//! - `setup`: install every tool the other commands need, PocketPaw for the real-server
+//!   row included (idempotent, quick when done).
 //! - `build [--dev]`: build the npm package into pkg/.
 //! - `demo [--no-simulate] [devserver flags]`: build, then serve the demo page and the API
 //!   (its projects progressing by themselves unless `--no-simulate`); prints the URL.
@@ -16,6 +17,7 @@ mod e2e;
 mod node_tests;
 mod package;
 mod process;
+mod real_server;
 mod rust_crate;
 mod size;
 mod test;
@@ -31,7 +33,9 @@ fn main() -> ExitCode {
         .map(PathBuf::from)
         .unwrap_or_default();
     let result = match args.first().map(String::as_str) {
-        Some("setup") => toolchain::ensure(&root).map(drop),
+        Some("setup") => toolchain::ensure(&root)
+            .and_then(|_| real_server::install(&root))
+            .map(drop),
         Some("build") => toolchain::ensure(&root)
             .and_then(|tools| package::build(&root, &tools, args.iter().any(|a| a == "--dev")))
             .map(|pkg| eprintln!("built {}", pkg.display())),
