@@ -6,14 +6,16 @@
 //! - `demo [--no-simulate] [devserver flags]`: build, then serve the demo page and the API
 //!   (its projects progressing by themselves unless `--no-simulate`); prints the URL.
 //! - `test [row…]`: every test of the project: native, headless Chromium and Firefox,
-//!   the demo end to end, the npm package in each kind of consumer, and the crate as
-//!   Rust users take it; or only the named rows (`test::ROWS`).
+//!   the demo end to end, the npm package in each kind of consumer, the crate as Rust
+//!   users take it, and the package against the real server; or only the named rows
+//!   (`test::ROWS`).
 //! - `bench`: size, start-up, per-call cost and memory against raw fetch, as one table.
 
 mod bench;
 mod consumers;
 mod devserver;
 mod e2e;
+mod interrupt;
 mod node_tests;
 mod package;
 mod process;

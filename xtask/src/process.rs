@@ -3,7 +3,9 @@
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
-use std::process::{Command, ExitStatus, Stdio};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 pub type Result<T = ()> = std::result::Result<T, String>;
@@ -110,4 +112,65 @@ pub fn run_counting_as(
     }
     let status = child.wait().map_err(|e| e.to_string())?;
     Ok((counts, status.success()))
+}
+
+/// `run_counting_as` for a command that must not outlive `limit` nor an interrupt
+/// (see `interrupt`): it runs in its own process group, which is killed whole (a
+/// test runner and the browsers it started) when either comes; it then counts as
+/// failed, and an interrupt is returned as the error.
+pub fn run_counting_within(
+    label: &str,
+    cmd: &mut Command,
+    count: fn(&str, &mut Counts),
+    limit: Duration,
+) -> Result<(Counts, bool)> {
+    eprintln!("{label}$ {}  (at most {}s)", describe(cmd), limit.as_secs());
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("cannot start `{}`: {e}", describe(cmd)))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    // Read on a thread, so that the limit and interrupts are seen while it is quiet.
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + limit;
+    let mut counts = Counts::default();
+    loop {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(line) => {
+                println!("{label}{line}");
+                count(&line, &mut counts);
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let interrupted = crate::interrupt::check();
+                if interrupted.is_err() || Instant::now() >= deadline {
+                    kill_group(&mut child);
+                    interrupted?;
+                    eprintln!("{label}killed after {}s", limit.as_secs());
+                    counts.failed = counts.failed.max(1);
+                    return Ok((counts, false));
+                }
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    Ok((counts, status.success()))
+}
+
+/// Kills the process group that `child` leads, by its id.
+fn kill_group(child: &mut Child) {
+    let group = format!("-{}", child.id());
+    let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+    let _ = child.wait();
 }

@@ -1,9 +1,11 @@
 //! `cargo xtask test [row…]`: every row of tests, or the named ones: native tests,
 //! the browser suites in headless Chromium and Firefox against live devservers (one per
-//! flavor), the demo end to end, the npm package in each kind of consumer, and the crate
-//! as Rust users take it. Ends with one summary line.
+//! flavor), the demo end to end, the npm package in each kind of consumer, the crate as
+//! Rust users take it, and the package against the real server. Ends with one summary
+//! line.
 
 use crate::devserver::{self, Devserver};
+use crate::interrupt;
 use crate::process::{run_counting, run_counting_as, Counts, Result};
 use crate::toolchain::{self, Tools};
 use std::path::{Path, PathBuf};
@@ -11,7 +13,15 @@ use std::process::Command;
 use std::time::Instant;
 
 /// The rows `cargo xtask test` runs, in this order; naming some runs only those.
-pub const ROWS: [&str; 6] = ["native", "chromium", "firefox", "e2e", "npm", "crate"];
+pub const ROWS: [&str; 7] = [
+    "native",
+    "chromium",
+    "firefox",
+    "e2e",
+    "npm",
+    "crate",
+    "real-server",
+];
 
 /// The browser rows: their names, and the summary line of each.
 const BROWSERS: [(&str, &str); 2] = [
@@ -85,6 +95,24 @@ pub fn run(root: &Path, names: &[String]) -> Result {
         for (name, passed, failed, ok) in crate::rust_crate::run(root, &tools) {
             rows.push((name, Counts { passed, failed }, ok));
         }
+    }
+
+    if wants("real-server") {
+        // A row that cannot run (e.g. no Python for PocketPaw) fails, saying why; the
+        // others still count. Only an interrupt stops the whole command.
+        let run = crate::real_server::run(root, &tools);
+        interrupt::check()?;
+        let (counts, ok) = run.unwrap_or_else(|e| {
+            eprintln!("real server: {e}");
+            (
+                Counts {
+                    passed: 0,
+                    failed: 1,
+                },
+                false,
+            )
+        });
+        rows.push(("real server (PocketPaw)", counts, ok));
     }
 
     eprintln!("\n{:<28} {:>7} {:>7}", "suite", "passed", "failed");
@@ -250,8 +278,8 @@ mod tests {
     fn runs_every_row_or_the_named_ones_in_order() {
         assert_eq!(selected(&[]).unwrap(), ROWS.to_vec());
         assert_eq!(
-            selected(&names(&["npm", "native"])).unwrap(),
-            ["native", "npm"]
+            selected(&names(&["real-server", "native"])).unwrap(),
+            ["native", "real-server"]
         );
         let error = selected(&names(&["chrome"])).unwrap_err();
         assert!(
