@@ -1,12 +1,16 @@
 //! The real server's request limiter (`--rate-limit`): per client IP, a token
-//! bucket holding a burst of 30 requests and refilling at 10 per second.
+//! bucket holding a burst of 30 requests and refilling at 10 per second. Like the
+//! real server, every answer of a limited route tells the bucket's state
+//! (`X-RateLimit-Limit`, `-Remaining`, `-Reset`), except a 401, which the real
+//! server's auth writes without them.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -26,9 +30,37 @@ struct Bucket {
     updated: Instant,
 }
 
+/// What one request found in its client's bucket.
+#[derive(Debug, PartialEq)]
+pub struct Taken {
+    /// It got a token.
+    pub allowed: bool,
+    /// Tokens left after it.
+    pub left: f64,
+}
+
+impl Taken {
+    /// Whole seconds until the bucket is full again (allowed) or the next token is
+    /// there (refused), rounded up: the real server's `X-RateLimit-Reset`, and for a
+    /// 429 its `Retry-After` too.
+    pub fn reset_seconds(&self) -> u64 {
+        let missing = if self.allowed { BURST - self.left } else { 1.0 - self.left };
+        (missing / PER_SECOND).ceil() as u64
+    }
+
+    fn headers(&self) -> [(HeaderName, HeaderValue); 3] {
+        let remaining = if self.allowed { self.left.floor() as u64 } else { 0 };
+        [
+            (HeaderName::from_static("x-ratelimit-limit"), HeaderValue::from(BURST as u64)),
+            (HeaderName::from_static("x-ratelimit-remaining"), HeaderValue::from(remaining)),
+            (HeaderName::from_static("x-ratelimit-reset"), HeaderValue::from(self.reset_seconds())),
+        ]
+    }
+}
+
 impl RateLimiter {
-    /// Takes one token from `ip`'s bucket, or says how long until one is back.
-    pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+    /// Takes one token from `ip`'s bucket, if there is one.
+    pub fn take(&self, ip: IpAddr, now: Instant) -> Taken {
         let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
         let bucket = buckets.entry(ip).or_insert(Bucket {
             tokens: BURST,
@@ -37,11 +69,13 @@ impl RateLimiter {
         let refill = now.saturating_duration_since(bucket.updated).as_secs_f64() * PER_SECOND;
         bucket.tokens = (bucket.tokens + refill).min(BURST);
         bucket.updated = now;
-        if bucket.tokens >= 1.0 {
+        let allowed = bucket.tokens >= 1.0;
+        if allowed {
             bucket.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / PER_SECOND))
+        }
+        Taken {
+            allowed,
+            left: bucket.tokens,
         }
     }
 }
@@ -53,20 +87,26 @@ pub async fn limit(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.uri().path().starts_with("/api/") {
-        if let Err(wait) = limiter.check(connection.remote.ip(), Instant::now()) {
-            // Retry-After is in whole seconds; never tell a client to retry at once.
-            let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
-            return ApiError::too_many_requests().with_retry_after(seconds);
-        }
+    if !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
     }
-    next.run(request).await
+    let taken = limiter.take(connection.remote.ip(), Instant::now());
+    let mut response = if taken.allowed {
+        next.run(request).await
+    } else {
+        ApiError::too_many_requests().with_retry_after(taken.reset_seconds())
+    };
+    if response.status() != StatusCode::UNAUTHORIZED {
+        response.headers_mut().extend(taken.headers());
+    }
+    response
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::net::Ipv4Addr;
+    use std::time::Duration;
 
     const CLIENT: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
@@ -75,15 +115,42 @@ mod tests {
         let limiter = RateLimiter::default();
         let start = Instant::now();
         for _ in 0..30 {
-            assert_eq!(limiter.check(CLIENT, start), Ok(()));
+            assert!(limiter.take(CLIENT, start).allowed);
         }
-        let wait = limiter.check(CLIENT, start).unwrap_err();
-        assert!(wait > Duration::from_millis(99) && wait <= Duration::from_millis(100));
+        let refused = limiter.take(CLIENT, start);
+        assert!(!refused.allowed);
+        assert_eq!(refused.reset_seconds(), 1, "a token is back within 0.1 s");
 
         let later = start + Duration::from_millis(250);
-        assert_eq!(limiter.check(CLIENT, later), Ok(()));
-        assert_eq!(limiter.check(CLIENT, later), Ok(()));
-        assert!(limiter.check(CLIENT, later).is_err());
+        assert!(limiter.take(CLIENT, later).allowed);
+        assert!(limiter.take(CLIENT, later).allowed);
+        assert!(!limiter.take(CLIENT, later).allowed);
+    }
+
+    #[test]
+    fn tells_what_is_left_and_when_the_bucket_is_full_again() {
+        let limiter = RateLimiter::default();
+        let now = Instant::now();
+        let first = limiter.take(CLIENT, now);
+        assert_eq!(first, Taken { allowed: true, left: 29.0 });
+        assert_eq!(first.reset_seconds(), 1);
+        let headers = first.headers().map(|(name, value)| (name.to_string(), value));
+        assert_eq!(
+            headers,
+            [
+                ("x-ratelimit-limit".to_owned(), HeaderValue::from(30)),
+                ("x-ratelimit-remaining".to_owned(), HeaderValue::from(29)),
+                ("x-ratelimit-reset".to_owned(), HeaderValue::from(1)),
+            ]
+        );
+        let mut last = first;
+        for _ in 0..29 {
+            last = limiter.take(CLIENT, now);
+        }
+        // Empty: three seconds to refill thirty tokens.
+        assert_eq!(last, Taken { allowed: true, left: 0.0 });
+        assert_eq!(last.reset_seconds(), 3);
+        assert_eq!(last.headers()[1].1, HeaderValue::from(0));
     }
 
     #[test]
@@ -91,24 +158,22 @@ mod tests {
         let limiter = RateLimiter::default();
         let now = Instant::now();
         for _ in 0..30 {
-            limiter.check(CLIENT, now).unwrap();
+            limiter.take(CLIENT, now);
         }
-        assert!(limiter.check(CLIENT, now).is_err());
-        assert_eq!(
-            limiter.check(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)), now),
-            Ok(())
-        );
+        assert!(!limiter.take(CLIENT, now).allowed);
+        let other = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
+        assert!(limiter.take(other, now).allowed);
     }
 
     #[test]
     fn never_holds_more_than_the_burst() {
         let limiter = RateLimiter::default();
         let start = Instant::now();
-        limiter.check(CLIENT, start).unwrap();
+        limiter.take(CLIENT, start);
         let much_later = start + Duration::from_secs(3600);
         for _ in 0..30 {
-            limiter.check(CLIENT, much_later).unwrap();
+            assert!(limiter.take(CLIENT, much_later).allowed);
         }
-        assert!(limiter.check(CLIENT, much_later).is_err());
+        assert!(!limiter.take(CLIENT, much_later).allowed);
     }
 }

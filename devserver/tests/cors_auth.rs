@@ -278,20 +278,36 @@ async fn rate_limit_allows_a_burst_of_thirty_then_answers_429() {
         "/api/deep-work/projects/{}/plan",
         server.seeded(ProjectStatus::Executing)
     );
+    let unauthorized = server.get(&path).no_auth().send().await;
+    assert_eq!(unauthorized.status, 401);
+    assert_eq!(
+        unauthorized.header("x-ratelimit-limit"),
+        None,
+        "the real server's 401 tells nothing of the limiter"
+    );
     let mut statuses = Vec::new();
     let mut limited = None;
-    for _ in 0..40 {
+    let first = server.get(&path).origin(ORIGIN).send().await;
+    assert_eq!(first.header("x-ratelimit-limit"), Some("30"));
+    assert_eq!(first.header("x-ratelimit-remaining"), Some("28"));
+    assert_eq!(first.header("x-ratelimit-reset"), Some("1"));
+    for _ in 1..40 {
         let reply = server.get(&path).origin(ORIGIN).send().await;
         statuses.push(reply.status);
         if reply.status == 429 && limited.is_none() {
             limited = Some(reply);
         }
     }
-    assert!(statuses[..30].iter().all(|s| *s == 200), "{statuses:?}");
+    assert!(statuses[..28].iter().all(|s| *s == 200), "{statuses:?}");
     let limited = limited.expect("40 requests in well under a second must hit the limit");
     assert_eq!(limited.json(), json!({"detail": "Too many requests"}));
     let retry_after: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!(retry_after >= 1);
+    assert_eq!(limited.header("x-ratelimit-remaining"), Some("0"));
+    assert_eq!(
+        limited.header("x-ratelimit-reset"),
+        limited.header("retry-after")
+    );
     assert_cors(&limited, ORIGIN);
 
     let mut others = Vec::new();
@@ -322,7 +338,7 @@ async fn rate_limit_allows_a_burst_of_thirty_then_answers_429() {
     assert_eq!(listing.status, 200, "only /api/ is limited");
     assert_eq!(
         server.get("/__dev/stats").send().await.json()["api_requests"],
-        50
+        51
     );
 }
 
