@@ -263,7 +263,8 @@ impl SpecialFault {
             Self::WrongStatus => Json(with_wrong_status(route, body)).into_response(),
             Self::Validation422 => {
                 let (loc, msg, kind) = invalid_input(route);
-                ApiError::validation(vec![FieldError::new(loc, msg, kind)]).into_response()
+                ApiError::validation(vec![FieldError::new(loc, msg, kind, Value::Null)])
+                    .into_response()
             }
             Self::EchoToken401 => {
                 // Only requests with the right token get this far, so there is one.

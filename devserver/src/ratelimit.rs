@@ -44,16 +44,33 @@ impl Taken {
     /// there (refused), rounded up: the real server's `X-RateLimit-Reset`, and for a
     /// 429 its `Retry-After` too.
     pub fn reset_seconds(&self) -> u64 {
-        let missing = if self.allowed { BURST - self.left } else { 1.0 - self.left };
+        let missing = if self.allowed {
+            BURST - self.left
+        } else {
+            1.0 - self.left
+        };
         (missing / PER_SECOND).ceil() as u64
     }
 
     fn headers(&self) -> [(HeaderName, HeaderValue); 3] {
-        let remaining = if self.allowed { self.left.floor() as u64 } else { 0 };
+        let remaining = if self.allowed {
+            self.left.floor() as u64
+        } else {
+            0
+        };
         [
-            (HeaderName::from_static("x-ratelimit-limit"), HeaderValue::from(BURST as u64)),
-            (HeaderName::from_static("x-ratelimit-remaining"), HeaderValue::from(remaining)),
-            (HeaderName::from_static("x-ratelimit-reset"), HeaderValue::from(self.reset_seconds())),
+            (
+                HeaderName::from_static("x-ratelimit-limit"),
+                HeaderValue::from(BURST as u64),
+            ),
+            (
+                HeaderName::from_static("x-ratelimit-remaining"),
+                HeaderValue::from(remaining),
+            ),
+            (
+                HeaderName::from_static("x-ratelimit-reset"),
+                HeaderValue::from(self.reset_seconds()),
+            ),
         ]
     }
 }
@@ -132,9 +149,17 @@ mod tests {
         let limiter = RateLimiter::default();
         let now = Instant::now();
         let first = limiter.take(CLIENT, now);
-        assert_eq!(first, Taken { allowed: true, left: 29.0 });
+        assert_eq!(
+            first,
+            Taken {
+                allowed: true,
+                left: 29.0
+            }
+        );
         assert_eq!(first.reset_seconds(), 1);
-        let headers = first.headers().map(|(name, value)| (name.to_string(), value));
+        let headers = first
+            .headers()
+            .map(|(name, value)| (name.to_string(), value));
         assert_eq!(
             headers,
             [
@@ -148,7 +173,13 @@ mod tests {
             last = limiter.take(CLIENT, now);
         }
         // Empty: three seconds to refill thirty tokens.
-        assert_eq!(last, Taken { allowed: true, left: 0.0 });
+        assert_eq!(
+            last,
+            Taken {
+                allowed: true,
+                left: 0.0
+            }
+        );
         assert_eq!(last.reset_seconds(), 3);
         assert_eq!(last.headers()[1].1, HeaderValue::from(0));
     }

@@ -458,9 +458,10 @@ impl Store {
         Ran::of(fault, answer)
     }
 
-    /// `GET /api/mission-control/projects`: newest first; `count` is taken before `limit`.
+    /// `GET /api/mission-control/projects`: newest first; `count` is taken before `limit`,
+    /// which ends the list as a Python slice does (below 0, counted from the end).
     /// A status no project can have matches nothing.
-    pub fn list_projects(&self, status: Option<&str>, limit: usize) -> Ran<(), ProjectList> {
+    pub fn list_projects(&self, status: Option<&str>, limit: i64) -> Ran<(), ProjectList> {
         let mut state = self.lock();
         let fault = state.server_fault(ServerRoute::List);
         let mut matching: Vec<&Entry> = state
@@ -468,11 +469,14 @@ impl Store {
             .filter(|e| status.is_none_or(|s| e.project.status.as_str() == s))
             .collect();
         matching.reverse();
+        let count = matching.len();
+        let end = usize::try_from(limit)
+            .unwrap_or_else(|_| count.saturating_sub(usize::try_from(-limit).unwrap_or(count)));
         let answer = ProjectList {
-            count: matching.len(),
+            count,
             projects: matching
                 .into_iter()
-                .take(limit)
+                .take(end)
                 .map(|e| e.view().with_workspace(&e.tasks))
                 .collect(),
         };
@@ -1038,6 +1042,8 @@ mod tests {
         assert_eq!(listed, [ids[2].as_str()]);
         let (_, list) = done(store.list_projects(Some("nonsense"), 100));
         assert_eq!((list.count, list.projects.len()), (0, 0));
+        let shown = |limit| done(store.list_projects(None, limit)).1.projects.len();
+        assert_eq!([shown(0), shown(-1), shown(-3), shown(-9)], [0, 2, 0, 0]);
         done(store.delete(&ids[2]).unwrap());
         assert_eq!(done(store.list_projects(None, 100)).1.count, 2);
     }
