@@ -458,9 +458,10 @@ impl Store {
         Ran::of(fault, answer)
     }
 
-    /// `GET /api/mission-control/projects`: newest first; `count` is taken before `limit`,
-    /// which ends the list as a Python slice does (below 0, counted from the end).
-    /// A status no project can have matches nothing.
+    /// `GET /api/mission-control/projects`: the last updated first, as the real server
+    /// sorts them (stably: projects updated at the same time stay oldest first);
+    /// `count` is taken before `limit`, which ends the list as a Python slice does
+    /// (below 0, counted from the end). A status no project can have matches nothing.
     pub fn list_projects(&self, status: Option<&str>, limit: i64) -> Ran<(), ProjectList> {
         let mut state = self.lock();
         let fault = state.server_fault(ServerRoute::List);
@@ -468,7 +469,7 @@ impl Store {
             .live()
             .filter(|e| status.is_none_or(|s| e.project.status.as_str() == s))
             .collect();
-        matching.reverse();
+        matching.sort_by_key(|e| std::cmp::Reverse(e.project.updated_at));
         let count = matching.len();
         let end = usize::try_from(limit)
             .unwrap_or_else(|_| count.saturating_sub(usize::try_from(-limit).unwrap_or(count)));
@@ -1019,6 +1020,23 @@ mod tests {
         faulted(store.list_projects(None, 100));
         store.arm_server_fault(ServerRoute::List, None);
         done(store.list_projects(None, 100));
+    }
+
+    #[test]
+    fn the_project_list_puts_the_last_updated_first() {
+        let store = Store::new(1);
+        let older = project_in(&store, ProjectStatus::Executing);
+        let newer = project_in(&store, ProjectStatus::Executing);
+        let order = || -> Vec<String> {
+            let (_, list) = done(store.list_projects(None, 100));
+            list.projects
+                .iter()
+                .map(|p| p.view.project.id.clone())
+                .collect()
+        };
+        assert_eq!(order(), [newer.clone(), older.clone()]);
+        done(store.cancel(&older).unwrap());
+        assert_eq!(order(), [older, newer], "a cancel updates the project");
     }
 
     #[test]
