@@ -18,6 +18,7 @@ use time::{Duration, OffsetDateTime};
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::bearer_token;
+use crate::config::Flavor;
 use crate::conn::Connection;
 use crate::error::{ApiError, FieldError};
 use crate::model::{ProjectStatus, TaskStatus};
@@ -267,8 +268,9 @@ impl SpecialFault {
                     .into_response()
             }
             Self::EchoToken401 => {
-                // Only requests with the right token get this far, so there is one.
-                let token = bearer_token(&request.headers).unwrap_or_default();
+                // Only requests with the right token get this far, so there is one
+                // (in a scheme either flavor took).
+                let token = bearer_token(&request.headers, Flavor::Documented).unwrap_or_default();
                 ApiError::new(StatusCode::UNAUTHORIZED, format!("Invalid token: {token}"))
                     .into_response()
             }

@@ -56,12 +56,32 @@ async fn missing_or_wrong_token_is_401_with_cors_headers() {
         "executing"
     );
 
-    let lowercase = server
-        .post(&path)
-        .header("Authorization", "bearer test-token")
-        .send()
-        .await;
-    assert_eq!(lowercase.status, 200, "the scheme is case-insensitive");
+    // The real server reads the scheme only as `Bearer`; HTTP says any case.
+    for (flavor, status) in [(Flavor::Lenient, 401), (Flavor::Documented, 200)] {
+        let server = TestServer::start(common::config(flavor)).await;
+        let id = server.seeded(ProjectStatus::Executing);
+        let lowercase = server
+            .post(&format!("/api/deep-work/projects/{id}/cancel"))
+            .header("Authorization", "bearer test-token")
+            .send()
+            .await;
+        assert_eq!(lowercase.status, status, "{flavor:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_token_is_checked_before_routing() {
+    let server = TestServer::lenient().await;
+    let id = server.seeded(ProjectStatus::Executing);
+    for path in [
+        "/api/nope".to_owned(),
+        format!("/api/deep-work/projects/{id}/cancel/"),
+        "/__dev/nope".to_owned(),
+    ] {
+        let reply = server.post(&path).no_auth().send().await;
+        assert_eq!(reply.status, 401, "{path}");
+    }
+    assert_eq!(server.post("/nope").no_auth().send().await.status, 404);
 }
 
 #[tokio::test]
