@@ -211,7 +211,23 @@ async fn preflight_from_another_origin_is_400() {
         assert_eq!(reply.status, 400, "{origin}");
         assert_eq!(reply.text(), "Disallowed CORS origin");
         assert_eq!(reply.header("access-control-allow-origin"), None);
+        // The rest of the preflight's headers, as Starlette sends them to any origin.
+        assert_eq!(
+            reply.header("access-control-allow-credentials"),
+            Some("true")
+        );
+        assert_eq!(reply.header("access-control-max-age"), Some("600"));
     }
+    let simple = server
+        .post("/api/deep-work/projects/nope/cancel")
+        .origin("http://example.com")
+        .send()
+        .await;
+    assert_eq!(simple.header("access-control-allow-origin"), None);
+    assert_eq!(
+        simple.header("access-control-allow-credentials"),
+        Some("true")
+    );
 }
 
 #[tokio::test]
