@@ -45,7 +45,7 @@ pub fn run(root: &Path, names: &[String]) -> Result {
         rows.push(("native (cargo test)", counts, ok));
     }
 
-    let needs_devserver = ["chromium", "firefox", "npm"];
+    let needs_devserver = ["chromium", "firefox", "npm", "real-server"];
     let bin = if needs_devserver.iter().any(|row| wants(row)) {
         devserver::build(root)?
     } else {
@@ -100,7 +100,7 @@ pub fn run(root: &Path, names: &[String]) -> Result {
     if wants("real-server") {
         // A row that cannot run (e.g. no Python for PocketPaw) fails, saying why; the
         // others still count. Only an interrupt stops the whole command.
-        let run = crate::real_server::run(root, &tools);
+        let run = crate::real_server::run(root, &tools, &bin);
         interrupt::check()?;
         let (counts, ok) = run.unwrap_or_else(|e| {
             eprintln!("real server: {e}");

@@ -1,5 +1,7 @@
 //! The `real-server` row of `cargo xtask test`: the built package against PocketPaw,
-//! the real server, in headless Chromium and Firefox (tests/real-server/sdk/).
+//! the real server, in headless Chromium and Firefox (tests/real-server/sdk/), and the
+//! devserver held to it (tests/real-server/parity/: one script of requests sent to
+//! PocketPaw and to a lenient devserver, their answers compared).
 //!
 //! One PocketPaw serves the whole row; every test makes the projects it needs. It is
 //! stopped by its pid and its HOME removed however the row ends: by `Drop` on a pass,
@@ -8,6 +10,7 @@
 mod install;
 mod server;
 
+use crate::devserver;
 use crate::interrupt;
 use crate::node_tests::{tap_line, test_files};
 use crate::package;
@@ -24,11 +27,16 @@ pub use install::ensure as install;
 const TEST_TIMEOUT_MS: &str = "120000";
 const RUN_LIMIT: Duration = Duration::from_secs(300);
 
-/// The runs of node: a folder of tests/real-server/ and the browser it drives.
-const RUNS: [(&str, Option<&str>); 2] = [("sdk", Some("chromium")), ("sdk", Some("firefox"))];
+/// The runs of node: a folder of tests/real-server/ and the browser it drives (None:
+/// no browser, run once).
+const RUNS: [(&str, Option<&str>); 3] = [
+    ("parity", None),
+    ("sdk", Some("chromium")),
+    ("sdk", Some("firefox")),
+];
 
 /// Runs the row; returns its counts and whether every run of node exited 0.
-pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
+pub fn run(root: &Path, tools: &Tools, devserver_bin: &Path) -> Result<(Counts, bool)> {
     let _guard = interrupt::guard();
     let python = install::ensure(root)?;
     let pins = fs::read_to_string(root.join(install::REQUIREMENTS)).map_err(|e| e.to_string())?;
@@ -41,6 +49,21 @@ pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
     let out = root.join("target/real-server");
     fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
 
+    // The lenient flavor is the one that models the real server; --rate-limit for its
+    // limiter, --faults for the routes that make the script's projects.
+    let flags = [
+        "--addr",
+        "127.0.0.1:0",
+        "--flavor",
+        "lenient",
+        "--faults",
+        "--rate-limit",
+    ];
+    let devserver = devserver::start(
+        devserver_bin,
+        &flags.map(String::from),
+        Some(&out.join("devserver.log")),
+    )?;
     let pocketpaw = server::start(&python, version, &out)?;
 
     let mut total = Counts::default();
@@ -56,6 +79,8 @@ pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
             .env("POCKETPAW_URL", &pocketpaw.base_url)
             .env("POCKETPAW_TOKEN", &pocketpaw.token)
             .env("POCKETPAW_LOG", &pocketpaw.log)
+            .env("DEVSERVER_URL", &devserver.base_url)
+            .env("DEVSERVER_TOKEN", &devserver.token)
             .env("DEEPWORK_BROWSER", browser.unwrap_or(""));
         let label = format!("[real server: {}] ", browser.unwrap_or(folder));
         let (counts, ok) = run_counting_within(&label, &mut cmd, tap_line, RUN_LIMIT)?;
@@ -64,8 +89,9 @@ pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
         all_ok &= ok;
     }
     eprintln!(
-        "real server: PocketPaw's log in {}",
-        pocketpaw.log.display()
+        "real server: PocketPaw's log in {}, the devserver's in {}",
+        pocketpaw.log.display(),
+        out.join("devserver.log").display()
     );
     Ok((total, all_ok))
 }
