@@ -83,9 +83,12 @@ pub struct Counts {
     pub failed: u32,
 }
 
+/// Reads one line of a test runner's report into the counts.
+pub type LineCounter = fn(&str, &mut Counts);
+
 /// Runs a test command, echoing its output, and adds up what `count` reads from each
 /// line of its report.
-pub fn run_counting(cmd: &mut Command, count: fn(&str, &mut Counts)) -> Result<(Counts, bool)> {
+pub fn run_counting(cmd: &mut Command, count: LineCounter) -> Result<(Counts, bool)> {
     run_counting_as("", cmd, count)
 }
 
@@ -93,7 +96,7 @@ pub fn run_counting(cmd: &mut Command, count: fn(&str, &mut Counts)) -> Result<(
 pub fn run_counting_as(
     label: &str,
     cmd: &mut Command,
-    count: fn(&str, &mut Counts),
+    count: LineCounter,
 ) -> Result<(Counts, bool)> {
     eprintln!("{label}$ {}", describe(cmd));
     let mut child = cmd
@@ -121,7 +124,7 @@ pub fn run_counting_as(
 pub fn run_counting_within(
     label: &str,
     cmd: &mut Command,
-    count: fn(&str, &mut Counts),
+    count: LineCounter,
     limit: Duration,
 ) -> Result<(Counts, bool)> {
     eprintln!("{label}$ {}  (at most {}s)", describe(cmd), limit.as_secs());

@@ -270,18 +270,12 @@ fn number_before(text: &str, label: &str) -> u32 {
 mod tests {
     use super::*;
 
-    fn names(rows: &[&str]) -> Vec<String> {
-        rows.iter().map(|row| (*row).to_owned()).collect()
-    }
-
     #[test]
     fn runs_every_row_or_the_named_ones_in_order() {
         assert_eq!(selected(&[]).unwrap(), ROWS.to_vec());
-        assert_eq!(
-            selected(&names(&["real-server", "native"])).unwrap(),
-            ["native", "real-server"]
-        );
-        let error = selected(&names(&["chrome"])).unwrap_err();
+        let named = ["real-server".to_owned(), "native".to_owned()];
+        assert_eq!(selected(&named).unwrap(), ["native", "real-server"]);
+        let error = selected(&["chrome".to_owned()]).unwrap_err();
         assert!(
             error.contains("\"chrome\"") && error.contains("chromium"),
             "{error}"
