@@ -218,7 +218,7 @@ test('startProject makes one project from exactly one request', async () => {
   assert.equal(value.status, 'planning');
   assert.equal(value.description, description);
   assert.equal(sent(from, 'POST', '/api/deep-work/start').length, 1);
-  const { projects } = await api(pocketpaw, 'GET', '/api/mission-control/projects');
+  const { projects } = await api(pocketpaw, 'GET', '/api/mission-control/projects?limit=100000');
   assert.deepEqual(projects.filter((p) => p.description === description).map((p) => p.id), [value.id]);
 });
 
