@@ -118,7 +118,7 @@ pub fn run_counting_as(
 }
 
 /// `run_counting_as` for a command that must not outlive `limit` nor an interrupt
-/// (see `interrupt`): it runs in its own process group, which is killed whole (a
+/// (see `interrupt`): it runs in its own process group, which is stopped whole (a
 /// test runner and the browsers it started) when either comes; it then counts as
 /// failed, and an interrupt is returned as the error.
 pub fn run_counting_within(
@@ -171,9 +171,17 @@ pub fn run_counting_within(
     Ok((counts, status.success()))
 }
 
-/// Kills the process group that `child` leads, by its id.
+/// Stops the process group that `child` leads, by its id: SIGTERM first, on which
+/// playwright closes the browsers it started (in process groups of their own), then
+/// SIGKILL for what is still there after a grace period.
 fn kill_group(child: &mut Child) {
     let group = format!("-{}", child.id());
-    let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+    let signal = |name: &str| Command::new("kill").args([name, "--", &group]).status();
+    let _ = signal("-TERM");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && matches!(child.try_wait(), Ok(None)) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = signal("-KILL");
     let _ = child.wait();
 }
