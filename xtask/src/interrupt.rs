@@ -1,10 +1,12 @@
-//! Ctrl-C (and SIGTERM, SIGHUP) while a step holds a server it must stop itself.
+//! Ctrl-C (and SIGTERM, SIGHUP) while a step runs something it must stop itself: a
+//! server with files to remove, or a process group the terminal's Ctrl-C does not
+//! reach (`process::run_counting_within`).
 //!
-//! A step that starts such a server takes a [`Guard`] first. While one is held, an
-//! interrupt only sets a flag, which the step's waits check ([`check`]): the step then
-//! returns an error and its servers are dropped, stopped by their pid, their files
-//! removed. Without a guard, or at a second interrupt, xtask exits at once as it would
-//! by default.
+//! Such a step takes a [`Guard`] first. While one is held, an interrupt only sets a
+//! flag, which the step's waits check ([`check`]): the step then returns an error, and
+//! what it started is stopped by its pid (servers by `Drop`, their files removed).
+//! Without a guard, or at a second interrupt, xtask exits at once as it would by
+//! default.
 
 use crate::process::Result;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -29,7 +31,7 @@ pub fn guard() -> Guard {
             if GUARDS.load(Ordering::SeqCst) == 0 || INTERRUPTED.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);
             }
-            eprintln!("xtask: interrupted; stopping the servers this step started");
+            eprintln!("xtask: interrupted; stopping what this step started");
         });
         if let Err(e) = installed {
             eprintln!("xtask: cannot catch Ctrl-C ({e}); an interrupt may leave servers behind");

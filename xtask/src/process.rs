@@ -128,6 +128,8 @@ pub fn run_counting_within(
     limit: Duration,
 ) -> Result<(Counts, bool)> {
     eprintln!("{label}$ {}  (at most {}s)", describe(cmd), limit.as_secs());
+    // Its own process group does not get the terminal's Ctrl-C: this loop passes it on.
+    let _interrupts = crate::interrupt::guard();
     let mut child = cmd
         .stdout(Stdio::piped())
         .process_group(0)
