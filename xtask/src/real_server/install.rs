@@ -27,13 +27,25 @@ const PYTHONS: [&str; 5] = [
 /// A cold pip downloads about 60 packages.
 const PIP_LIMIT: Duration = Duration::from_secs(20 * 60);
 
-/// Makes sure the virtualenv is there and current; returns its Python.
-pub fn ensure(root: &Path) -> Result<PathBuf> {
+/// What is installed: the virtualenv's Python, and the PocketPaw version pinned.
+pub struct Installed {
+    pub python: PathBuf,
+    pub version: String,
+}
+
+/// Makes sure the virtualenv is there and current.
+pub fn ensure(root: &Path) -> Result<Installed> {
     let requirements = root.join(REQUIREMENTS);
     let pins = fs::read_to_string(&requirements)
         .map_err(|e| format!("{}: {e}", requirements.display()))?;
+    let version = pinned_version(&pins)
+        .ok_or_else(|| format!("{REQUIREMENTS} has no pocketpaw== line"))?
+        .to_owned();
     let venv = root.join("target/pocketpaw/venv");
-    let venv_python = venv.join("bin/python");
+    let installed = Installed {
+        python: venv.join("bin/python"),
+        version,
+    };
     let python = python()?;
     // What the virtualenv was made from: a change to either makes it anew.
     let wanted = format!(
@@ -41,12 +53,12 @@ pub fn ensure(root: &Path) -> Result<PathBuf> {
         python.program, python.version.0, python.version.1
     );
     let stamp = venv.join("deepwork.stamp");
-    if venv_python.exists() && fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
-        return Ok(venv_python);
+    if installed.python.exists() && fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
+        return Ok(installed);
     }
     eprintln!(
         "installing PocketPaw {} for the real-server row into {}",
-        pinned_version(&pins).unwrap_or("?"),
+        installed.version,
         venv.display()
     );
     if venv.exists() {
@@ -60,7 +72,7 @@ pub fn ensure(root: &Path) -> Result<PathBuf> {
         Duration::from_secs(300),
     )?;
     run_bounded(
-        Command::new(&venv_python)
+        Command::new(&installed.python)
             .args([
                 "-m",
                 "pip",
@@ -73,7 +85,7 @@ pub fn ensure(root: &Path) -> Result<PathBuf> {
         PIP_LIMIT,
     )?;
     fs::write(&stamp, wanted).map_err(|e| format!("{}: {e}", stamp.display()))?;
-    Ok(venv_python)
+    Ok(installed)
 }
 
 /// The version pinned on the `pocketpaw==` line.

@@ -38,10 +38,7 @@ const RUNS: [(&str, Option<&str>); 3] = [
 /// Runs the row; returns its counts and whether every run of node exited 0.
 pub fn run(root: &Path, tools: &Tools, devserver_bin: &Path) -> Result<(Counts, bool)> {
     let _guard = interrupt::guard();
-    let python = install::ensure(root)?;
-    let pins = fs::read_to_string(root.join(install::REQUIREMENTS)).map_err(|e| e.to_string())?;
-    let version =
-        install::pinned_version(&pins).ok_or("no pocketpaw== line in the requirements")?;
+    let installed = install::ensure(root)?;
     // The browsers load the package as it is built for npm (release).
     package::build(root, tools, false)?;
     let tests = root.join("tests/real-server");
@@ -64,7 +61,7 @@ pub fn run(root: &Path, tools: &Tools, devserver_bin: &Path) -> Result<(Counts, 
         &flags.map(String::from),
         Some(&out.join("devserver.log")),
     )?;
-    let pocketpaw = server::start(&python, version, &out)?;
+    let pocketpaw = server::start(&installed.python, &installed.version, &out)?;
 
     let mut total = Counts::default();
     let mut all_ok = true;
