@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { makeProject, STATUSES } from '../support/projects.mjs';
-import { api, pocketpaw, request, serverFromEnvironment, waitRetryAfter } from '../support/servers.mjs';
+import { api, pocketpaw, request, serverFromEnvironment, settled } from '../support/servers.mjs';
 import { acceptedDifferences } from './accepted.mjs';
 import { differences } from './compare.mjs';
 import { ORIGIN, SCRIPT } from './script.mjs';
@@ -47,12 +47,8 @@ before(async () => {
 });
 
 /** Sends a scripted request as a browser page of ORIGIN would; a 429 is waited out. */
-async function send(target, { method, path, body, token = target.token, headers = {} }) {
-  for (;;) {
-    const answer = await request(target, method, path, { body, token, headers: { origin: ORIGIN, ...headers } });
-    if (answer.status !== 429) return answer;
-    await waitRetryAfter(answer);
-  }
+function send(target, { method, path, body, token = target.token, headers = {} }) {
+  return settled(target, method, path, { body, token, headers: { origin: ORIGIN, ...headers } });
 }
 
 /** The first 429 of `count` requests sent at once. */

@@ -9,7 +9,7 @@ import { mark, since, text as logText } from '../support/access-log.mjs';
 import { usePage } from '../support/browser.mjs';
 import { countIn, detail, makeProject } from '../support/projects.mjs';
 import { roomFor } from '../support/rate-limit.mjs';
-import { api, BROWSER_ADDRESS, pocketpaw, request } from '../support/servers.mjs';
+import { api, BROWSER_ADDRESS, pocketpaw, settled } from '../support/servers.mjs';
 
 const page = usePage();
 
@@ -77,7 +77,7 @@ test('listProjects lists by status, at most the limit, and counts every match', 
 
 test('listProjects refuses, before any request, a limit the server would refuse or misread', async () => {
   // PocketPaw answers 422 to a limit that is not an integer…
-  const refused = await request(pocketpaw, 'GET', '/api/mission-control/projects?limit=1.5');
+  const refused = await settled(pocketpaw, 'GET', '/api/mission-control/projects?limit=1.5');
   assert.equal(refused.status, 422);
   assert.deepEqual(refused.json.detail.map((issue) => issue.loc), [['query', 'limit']]);
   // …and lists nothing, or all but the last, for 0 and -1 (a Python slice).
@@ -205,7 +205,7 @@ test('deleteProject deletes; deleting it again is not_found', async () => {
   const project = await makeProject('completed');
   const deleted = await page.call('deleteProject', [project.id]);
   assert.deepEqual(deleted, { value: undefined });
-  const gone = await request(pocketpaw, 'GET', `/api/mission-control/projects/${project.id}`);
+  const gone = await settled(pocketpaw, 'GET', `/api/mission-control/projects/${project.id}`);
   assert.equal(gone.status, 404);
   assertError(await page.call('deleteProject', [project.id]), { kind: 'not_found', status: 404, detail: 'Project not found', attempts: 1 });
 });
@@ -230,7 +230,7 @@ test('startProject refuses a description out of bounds before any request', asyn
 
 test("parseGoal without a language model: PocketPaw's 502 is a server error with its detail, retried as the policy allows", async () => {
   const description = 'Build a recipe API with user accounts';
-  const theirs = await request(pocketpaw, 'POST', '/api/deep-work/parse-goal', { body: { description } });
+  const theirs = await settled(pocketpaw, 'POST', '/api/deep-work/parse-goal', { body: { description } });
   assert.equal(theirs.status, 502);
   const from = mark();
   // The default policy: two retries after the first attempt, for a 502.

@@ -62,26 +62,28 @@ export function request(target, method, path, { token = target.token, body, head
 }
 
 /**
- * `request`, for the tests' own calls: a 429 is waited out as its Retry-After asks
- * (the request was not carried out), and any other answer but a 2xx throws.
- * Resolves to the answer's JSON.
+ * `request`, with a 429 waited out as its Retry-After asks (the request was not
+ * carried out) and sent again: the answer the server gives once it takes it.
  */
-export async function api(target, method, path, body) {
+export async function settled(target, method, path, options) {
   for (;;) {
-    const answer = await request(target, method, path, { body });
-    if (answer.status === 429) {
-      await waitRetryAfter(answer);
-      continue;
-    }
-    if (answer.status < 200 || answer.status > 299) {
-      throw new Error(`${target.name}: ${method} ${path} answered ${answer.status} ${answer.text}`);
-    }
-    return answer.json;
+    const answer = await request(target, method, path, options);
+    if (answer.status !== 429) return answer;
+    await waitRetryAfter(answer);
   }
 }
 
+/** `settled`, for the tests' own calls: any answer but a 2xx throws. Resolves to its JSON. */
+export async function api(target, method, path, body) {
+  const answer = await settled(target, method, path, { body });
+  if (answer.status < 200 || answer.status > 299) {
+    throw new Error(`${target.name}: ${method} ${path} answered ${answer.status} ${answer.text}`);
+  }
+  return answer.json;
+}
+
 /** Waits as long as a 429's Retry-After says (whole seconds). */
-export function waitRetryAfter(answer) {
+function waitRetryAfter(answer) {
   const seconds = Number(answer.headers['retry-after']);
   if (!Number.isFinite(seconds)) throw new Error(`429 without a usable Retry-After: ${JSON.stringify(answer.headers)}`);
   return new Promise((done) => setTimeout(done, seconds * 1000));
