@@ -136,7 +136,7 @@ async fn start(
     exchange: Exchange,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let request = validate::start_request(&body?)?;
+    let request = validate::start_request(state.config.flavor, &body?)?;
     let ran = state.store.start(
         &request.description,
         &request.research_depth,

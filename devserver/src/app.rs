@@ -24,21 +24,23 @@ pub fn router(state: AppState) -> Router {
         .fold(Router::new(), |router, (path, handler)| {
             router.route(path, handler)
         })
-        .route_layer(from_fn_with_state(state.clone(), auth::require_bearer))
         .method_not_allowed_fallback(error::method_not_allowed);
     // Like FastAPI, answer a known path with a trailing slash by a redirect to the
-    // path without it. Added after the auth layer: FastAPI redirects before auth.
+    // path without it (after the token check, as on the real server).
     for path in paths {
         router = router.route(&format!("{path}/"), any(redirect_without_trailing_slash));
     }
     let router = router.route_layer(from_fn(reject_empty_params));
     let mut router = statics::mount(router, config.www.as_deref(), config.pkg.as_deref())
         // Innermost, so a panic's 500 still passes the CORS layer below.
-        .layer(CatchPanicLayer::custom(error::panic_answer));
+        .layer(CatchPanicLayer::custom(error::panic_answer))
+        // Before routing, as the real server checks the token: unknown API routes too.
+        .layer(from_fn_with_state(state.clone(), auth::require_bearer));
     if config.rate_limit {
         router = router.layer(from_fn_with_state(state.clone(), crate::ratelimit::limit));
     }
-    // Layers added later run first: log, then CORS, then counting.
+    // Layers added later run first: log, then CORS, then counting, the limiter, the
+    // token check.
     router
         .layer(from_fn_with_state(state.clone(), dev::count_requests))
         .layer(from_fn_with_state(config.flavor, cors::cors))

@@ -7,7 +7,7 @@ use axum::extract::{Request, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE,
-    ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY,
+    ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -26,16 +26,22 @@ pub async fn cors(State(flavor): State<Flavor>, request: Request, next: Next) ->
             .contains_key(ACCESS_CONTROL_REQUEST_METHOD);
 
     if is_preflight {
-        if !allowed {
-            return (StatusCode::BAD_REQUEST, "Disallowed CORS origin").into_response();
-        }
-        let mut response = (StatusCode::OK, "OK").into_response();
+        // As Starlette answers: the same headers whatever the origin, the requested
+        // headers echoed (it allows any), and the origin only when it is allowed.
+        let mut response = if allowed {
+            (StatusCode::OK, "OK").into_response()
+        } else {
+            (StatusCode::BAD_REQUEST, "Disallowed CORS origin").into_response()
+        };
+        let requested = request
+            .headers()
+            .get(ACCESS_CONTROL_REQUEST_HEADERS)
+            .cloned();
         let headers = response.headers_mut();
-        add_origin_headers(headers, origin);
-        headers.insert(
-            ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("authorization,content-type"),
-        );
+        add_origin_headers(headers, allowed.then_some(origin));
+        if let Some(requested) = requested {
+            headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, requested);
+        }
         headers.insert(
             ACCESS_CONTROL_ALLOW_METHODS,
             HeaderValue::from_static("DELETE, GET, OPTIONS, POST"),
@@ -45,25 +51,27 @@ pub async fn cors(State(flavor): State<Flavor>, request: Request, next: Next) ->
     }
 
     let mut response = next.run(request).await;
-    if allowed {
-        let headers = response.headers_mut();
-        add_origin_headers(headers, origin);
-        // The real server exposes nothing, so scripts cannot read Retry-After or
-        // its limiter's state; the documented flavor does what a server should.
-        if flavor == Flavor::Documented {
-            headers.insert(
-                ACCESS_CONTROL_EXPOSE_HEADERS,
-                HeaderValue::from_static(
-                    "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset",
-                ),
-            );
-        }
+    let headers = response.headers_mut();
+    add_origin_headers(headers, allowed.then_some(origin));
+    // The real server exposes nothing, so scripts cannot read Retry-After or its
+    // limiter's state; the documented flavor does what a server should.
+    if allowed && flavor == Flavor::Documented {
+        headers.insert(
+            ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(
+                "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset",
+            ),
+        );
     }
     response
 }
 
-fn add_origin_headers(headers: &mut HeaderMap, origin: HeaderValue) {
-    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+/// Credentials are allowed in every answer to a request with an Origin (Starlette
+/// sends that header to any origin); the origin is echoed only when it is allowed.
+fn add_origin_headers(headers: &mut HeaderMap, allowed_origin: Option<HeaderValue>) {
+    if let Some(origin) = allowed_origin {
+        headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    }
     headers.insert(
         ACCESS_CONTROL_ALLOW_CREDENTIALS,
         HeaderValue::from_static("true"),

@@ -10,6 +10,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
+use serde_json::Value;
 
 /// Serialises to the answer body: only `detail` goes on the wire.
 #[derive(Debug, Serialize)]
@@ -26,22 +27,44 @@ enum Detail {
     Fields(Vec<FieldError>),
 }
 
-/// One entry of a 422 answer's `detail` array, as pydantic reports it.
+/// One entry of a 422 answer's `detail` array, as pydantic v2 reports it: where
+/// (`loc`: names, and for a body that is not JSON the position where decoding
+/// stopped), what (`msg`, `type`), the input it refused, and the limit it checked
+/// (`ctx`, when there is one). The JSON values are boxed: validators return it in
+/// their `Err`, which should stay small.
 #[derive(Debug, Serialize)]
 pub struct FieldError {
-    pub loc: Vec<String>,
+    pub loc: Vec<Value>,
     pub msg: String,
     #[serde(rename = "type")]
     pub kind: String,
+    pub input: Box<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ctx: Option<Box<Value>>,
 }
 
 impl FieldError {
-    pub fn new(loc: &[&str], msg: impl Into<String>, kind: &str) -> Self {
+    /// `input` is what pydantic echoes: the value refused, or for a missing field the
+    /// object it is missing from.
+    pub fn new(loc: &[&str], msg: impl Into<String>, kind: &str, input: Value) -> Self {
         Self {
-            loc: loc.iter().map(|part| (*part).to_owned()).collect(),
+            loc: loc.iter().map(|part| Value::from(*part)).collect(),
             msg: msg.into(),
             kind: kind.to_owned(),
+            input: Box::new(input),
+            ctx: None,
         }
+    }
+
+    pub fn with_ctx(mut self, ctx: Value) -> Self {
+        self.ctx = Some(Box::new(ctx));
+        self
+    }
+
+    /// A position after the names of `loc`.
+    pub fn at(mut self, position: usize) -> Self {
+        self.loc.push(position.into());
+        self
     }
 }
 
@@ -143,8 +166,6 @@ pub fn panic_answer(panic: Box<dyn Any + Send + 'static>) -> Response {
 mod tests {
     use super::*;
 
-    use serde_json::Value;
-
     async fn body_json(response: Response) -> Value {
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
@@ -164,17 +185,35 @@ mod tests {
 
     #[tokio::test]
     async fn validation_errors_use_the_pydantic_shape() {
-        let error = ApiError::validation(vec![FieldError::new(
-            &["body", "description"],
-            "Field required",
-            "missing",
-        )]);
+        let error = ApiError::validation(vec![
+            FieldError::new(
+                &["body", "description"],
+                "Field required",
+                "missing",
+                serde_json::json!({}),
+            ),
+            FieldError::new(
+                &["body"],
+                "JSON decode error",
+                "json_invalid",
+                serde_json::json!({}),
+            )
+            .at(1)
+            .with_ctx(serde_json::json!({"error": "key must be a string"})),
+        ]);
         let response = error.into_response();
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
             body_json(response).await,
             serde_json::json!({"detail": [
-                {"loc": ["body", "description"], "msg": "Field required", "type": "missing"}
+                {"loc": ["body", "description"], "msg": "Field required", "type": "missing", "input": {}},
+                {
+                    "loc": ["body", 1],
+                    "msg": "JSON decode error",
+                    "type": "json_invalid",
+                    "input": {},
+                    "ctx": {"error": "key must be a string"}
+                }
             ]})
         );
     }

@@ -18,6 +18,7 @@ use time::{Duration, OffsetDateTime};
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::bearer_token;
+use crate::config::Flavor;
 use crate::conn::Connection;
 use crate::error::{ApiError, FieldError};
 use crate::model::{ProjectStatus, TaskStatus};
@@ -263,11 +264,13 @@ impl SpecialFault {
             Self::WrongStatus => Json(with_wrong_status(route, body)).into_response(),
             Self::Validation422 => {
                 let (loc, msg, kind) = invalid_input(route);
-                ApiError::validation(vec![FieldError::new(loc, msg, kind)]).into_response()
+                ApiError::validation(vec![FieldError::new(loc, msg, kind, Value::Null)])
+                    .into_response()
             }
             Self::EchoToken401 => {
-                // Only requests with the right token get this far, so there is one.
-                let token = bearer_token(&request.headers).unwrap_or_default();
+                // Only requests with the right token get this far, so there is one
+                // (in a scheme either flavor took).
+                let token = bearer_token(&request.headers, Flavor::Documented).unwrap_or_default();
                 ApiError::new(StatusCode::UNAUTHORIZED, format!("Invalid token: {token}"))
                     .into_response()
             }

@@ -1,17 +1,18 @@
 //! The real server's request limiter (`--rate-limit`): per client IP, a token
-//! bucket holding a burst of 30 requests and refilling at 10 per second. Every answer
-//! of an `/api/` route carries the bucket's state as the real server's do
-//! (`X-RateLimit-Limit`, `-Remaining`, `-Reset`), and the limiter counts the 429s it
-//! gave (`/__dev/stats`), so that a test can tell a client stayed under it.
+//! bucket holding a burst of 30 requests and refilling at 10 per second. Like the
+//! real server, every answer of a limited route tells the bucket's state
+//! (`X-RateLimit-Limit`, `-Remaining`, `-Reset`), except a 401, which the real
+//! server's auth writes without them. It counts the 429s it gave (`/__dev/stats`), so
+//! that a test can tell a client stayed under it.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -33,20 +34,54 @@ struct Bucket {
     updated: Instant,
 }
 
-/// What one request found: let through or not, and the bucket after it.
+/// What one request found in its client's bucket.
 #[derive(Debug, PartialEq)]
-pub struct Checked {
-    /// None: let through; else how long until a token is back.
-    pub wait: Option<Duration>,
-    /// Whole tokens left.
-    pub remaining: u64,
-    /// Whole seconds until the bucket is full again, rounded up.
-    pub reset: u64,
+pub struct Taken {
+    /// It got a token.
+    pub allowed: bool,
+    /// Tokens left after it.
+    pub left: f64,
+}
+
+impl Taken {
+    /// Whole seconds until the bucket is full again (allowed) or the next token is
+    /// there (refused), rounded up: the real server's `X-RateLimit-Reset`, and for a
+    /// 429 its `Retry-After` too.
+    pub fn reset_seconds(&self) -> u64 {
+        let missing = if self.allowed {
+            BURST - self.left
+        } else {
+            1.0 - self.left
+        };
+        (missing / PER_SECOND).ceil() as u64
+    }
+
+    fn headers(&self) -> [(HeaderName, HeaderValue); 3] {
+        let remaining = if self.allowed {
+            self.left.floor() as u64
+        } else {
+            0
+        };
+        [
+            (
+                HeaderName::from_static("x-ratelimit-limit"),
+                HeaderValue::from(BURST as u64),
+            ),
+            (
+                HeaderName::from_static("x-ratelimit-remaining"),
+                HeaderValue::from(remaining),
+            ),
+            (
+                HeaderName::from_static("x-ratelimit-reset"),
+                HeaderValue::from(self.reset_seconds()),
+            ),
+        ]
+    }
 }
 
 impl RateLimiter {
-    /// Takes one token from `ip`'s bucket, or says how long until one is back.
-    pub fn check(&self, ip: IpAddr, now: Instant) -> Checked {
+    /// Takes one token from `ip`'s bucket, if there is one.
+    pub fn take(&self, ip: IpAddr, now: Instant) -> Taken {
         let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
         let bucket = buckets.entry(ip).or_insert(Bucket {
             tokens: BURST,
@@ -55,17 +90,15 @@ impl RateLimiter {
         let refill = now.saturating_duration_since(bucket.updated).as_secs_f64() * PER_SECOND;
         bucket.tokens = (bucket.tokens + refill).min(BURST);
         bucket.updated = now;
-        let wait = if bucket.tokens >= 1.0 {
+        let allowed = bucket.tokens >= 1.0;
+        if allowed {
             bucket.tokens -= 1.0;
-            None
         } else {
             self.refused.fetch_add(1, Ordering::Relaxed);
-            Some(Duration::from_secs_f64((1.0 - bucket.tokens) / PER_SECOND))
-        };
-        Checked {
-            wait,
-            remaining: bucket.tokens.floor() as u64,
-            reset: ((BURST - bucket.tokens) / PER_SECOND).ceil() as u64,
+        }
+        Taken {
+            allowed,
+            left: bucket.tokens,
         }
     }
 
@@ -85,33 +118,23 @@ pub async fn limit(
     if !request.uri().path().starts_with("/api/") {
         return next.run(request).await;
     }
-    let checked = state.limiter.check(connection.remote.ip(), Instant::now());
-    let mut response = match checked.wait {
-        // Retry-After is in whole seconds; never tell a client to retry at once.
-        Some(wait) => {
-            let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
-            ApiError::too_many_requests().with_retry_after(seconds)
-        }
-        None => next.run(request).await,
+    let taken = state.limiter.take(connection.remote.ip(), Instant::now());
+    let mut response = if taken.allowed {
+        next.run(request).await
+    } else {
+        ApiError::too_many_requests().with_retry_after(taken.reset_seconds())
     };
-    add_headers(response.headers_mut(), &checked);
-    response
-}
-
-fn add_headers(headers: &mut HeaderMap, checked: &Checked) {
-    for (name, value) in [
-        ("x-ratelimit-limit", BURST as u64),
-        ("x-ratelimit-remaining", checked.remaining),
-        ("x-ratelimit-reset", checked.reset),
-    ] {
-        headers.insert(name, HeaderValue::from(value));
+    if response.status() != StatusCode::UNAUTHORIZED {
+        response.headers_mut().extend(taken.headers());
     }
+    response
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::net::Ipv4Addr;
+    use std::time::Duration;
 
     const CLIENT: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
@@ -119,20 +142,58 @@ mod tests {
     fn allows_a_burst_of_thirty_then_refills_ten_per_second() {
         let limiter = RateLimiter::default();
         let start = Instant::now();
-        for left in (0..30).rev() {
-            let checked = limiter.check(CLIENT, start);
-            assert_eq!((checked.wait, checked.remaining), (None, left));
+        for _ in 0..30 {
+            assert!(limiter.take(CLIENT, start).allowed);
         }
-        let refused = limiter.check(CLIENT, start);
-        let wait = refused.wait.expect("refused");
-        assert!(wait > Duration::from_millis(99) && wait <= Duration::from_millis(100));
-        assert_eq!((refused.remaining, refused.reset), (0, 3));
+        let refused = limiter.take(CLIENT, start);
+        assert!(!refused.allowed);
+        assert_eq!(refused.reset_seconds(), 1, "a token is back within 0.1 s");
 
         let later = start + Duration::from_millis(250);
-        assert_eq!(limiter.check(CLIENT, later).wait, None);
-        assert_eq!(limiter.check(CLIENT, later).wait, None);
-        assert!(limiter.check(CLIENT, later).wait.is_some());
-        assert_eq!(limiter.refused(), 2);
+        assert!(limiter.take(CLIENT, later).allowed);
+        assert!(limiter.take(CLIENT, later).allowed);
+        assert!(!limiter.take(CLIENT, later).allowed);
+        assert_eq!(limiter.refused(), 2, "each 429 counted");
+    }
+
+    #[test]
+    fn tells_what_is_left_and_when_the_bucket_is_full_again() {
+        let limiter = RateLimiter::default();
+        let now = Instant::now();
+        let first = limiter.take(CLIENT, now);
+        assert_eq!(
+            first,
+            Taken {
+                allowed: true,
+                left: 29.0
+            }
+        );
+        assert_eq!(first.reset_seconds(), 1);
+        let headers = first
+            .headers()
+            .map(|(name, value)| (name.to_string(), value));
+        assert_eq!(
+            headers,
+            [
+                ("x-ratelimit-limit".to_owned(), HeaderValue::from(30)),
+                ("x-ratelimit-remaining".to_owned(), HeaderValue::from(29)),
+                ("x-ratelimit-reset".to_owned(), HeaderValue::from(1)),
+            ]
+        );
+        let mut last = first;
+        for _ in 0..29 {
+            last = limiter.take(CLIENT, now);
+        }
+        // Empty: three seconds to refill thirty tokens.
+        assert_eq!(
+            last,
+            Taken {
+                allowed: true,
+                left: 0.0
+            }
+        );
+        assert_eq!(last.reset_seconds(), 3);
+        assert_eq!(last.headers()[1].1, HeaderValue::from(0));
     }
 
     #[test]
@@ -140,22 +201,22 @@ mod tests {
         let limiter = RateLimiter::default();
         let now = Instant::now();
         for _ in 0..30 {
-            assert_eq!(limiter.check(CLIENT, now).wait, None);
+            limiter.take(CLIENT, now);
         }
-        assert!(limiter.check(CLIENT, now).wait.is_some());
-        let other = limiter.check(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)), now);
-        assert_eq!((other.wait, other.remaining), (None, 29));
+        assert!(!limiter.take(CLIENT, now).allowed);
+        let other = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
+        assert!(limiter.take(other, now).allowed);
     }
 
     #[test]
     fn never_holds_more_than_the_burst() {
         let limiter = RateLimiter::default();
         let start = Instant::now();
-        assert_eq!(limiter.check(CLIENT, start).wait, None);
+        limiter.take(CLIENT, start);
         let much_later = start + Duration::from_secs(3600);
         for _ in 0..30 {
-            assert_eq!(limiter.check(CLIENT, much_later).wait, None);
+            assert!(limiter.take(CLIENT, much_later).allowed);
         }
-        assert!(limiter.check(CLIENT, much_later).wait.is_some());
+        assert!(!limiter.take(CLIENT, much_later).allowed);
     }
 }

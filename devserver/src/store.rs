@@ -460,21 +460,26 @@ impl Store {
         Ran::of(fault, answer)
     }
 
-    /// `GET /api/mission-control/projects`: newest first; `count` is taken before `limit`.
-    /// A status no project can have matches nothing.
-    pub fn list_projects(&self, status: Option<&str>, limit: usize) -> Ran<(), ProjectList> {
+    /// `GET /api/mission-control/projects`: the last updated first, as the real server
+    /// sorts them (stably: projects updated at the same time stay oldest first);
+    /// `count` is taken before `limit`, which ends the list as a Python slice does
+    /// (below 0, counted from the end). A status no project can have matches nothing.
+    pub fn list_projects(&self, status: Option<&str>, limit: i64) -> Ran<(), ProjectList> {
         let mut state = self.lock();
         let fault = state.server_fault(ServerRoute::List);
         let mut matching: Vec<&Entry> = state
             .live()
             .filter(|e| status.is_none_or(|s| e.project.status.as_str() == s))
             .collect();
-        matching.reverse();
+        matching.sort_by_key(|e| std::cmp::Reverse(e.project.updated_at));
+        let count = matching.len();
+        let end = usize::try_from(limit)
+            .unwrap_or_else(|_| count.saturating_sub(usize::try_from(-limit).unwrap_or(count)));
         let answer = ProjectList {
-            count: matching.len(),
+            count,
             projects: matching
                 .into_iter()
-                .take(limit)
+                .take(end)
                 .map(|e| e.view().with_workspace(&e.tasks))
                 .collect(),
         };
@@ -1021,6 +1026,23 @@ mod tests {
     }
 
     #[test]
+    fn the_project_list_puts_the_last_updated_first() {
+        let store = Store::new(1);
+        let older = project_in(&store, ProjectStatus::Executing);
+        let newer = project_in(&store, ProjectStatus::Executing);
+        let order = || -> Vec<String> {
+            let (_, list) = done(store.list_projects(None, 100));
+            list.projects
+                .iter()
+                .map(|p| p.view.project.id.clone())
+                .collect()
+        };
+        assert_eq!(order(), [newer.clone(), older.clone()]);
+        done(store.cancel(&older).unwrap());
+        assert_eq!(order(), [older, newer], "a cancel updates the project");
+    }
+
+    #[test]
     fn the_project_list_is_newest_first_and_counts_before_the_limit() {
         let store = Store::new(1);
         let ids: Vec<String> = [
@@ -1041,6 +1063,8 @@ mod tests {
         assert_eq!(listed, [ids[2].as_str()]);
         let (_, list) = done(store.list_projects(Some("nonsense"), 100));
         assert_eq!((list.count, list.projects.len()), (0, 0));
+        let shown = |limit| done(store.list_projects(None, limit)).1.projects.len();
+        assert_eq!([shown(0), shown(-1), shown(-3), shown(-9)], [0, 2, 0, 0]);
         done(store.delete(&ids[2]).unwrap());
         assert_eq!(done(store.list_projects(None, 100)).1.count, 2);
     }

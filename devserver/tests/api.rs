@@ -235,7 +235,9 @@ async fn start_rejects_a_bad_body_with_a_validation_array() {
         json!({"detail": [{
             "loc": ["body", "description"],
             "msg": "String should have at least 10 characters",
-            "type": "string_too_short"
+            "type": "string_too_short",
+            "input": "too short",
+            "ctx": {"min_length": 10}
         }]})
     );
     let reply = server

@@ -56,12 +56,32 @@ async fn missing_or_wrong_token_is_401_with_cors_headers() {
         "executing"
     );
 
-    let lowercase = server
-        .post(&path)
-        .header("Authorization", "bearer test-token")
-        .send()
-        .await;
-    assert_eq!(lowercase.status, 200, "the scheme is case-insensitive");
+    // The real server reads the scheme only as `Bearer`; HTTP says any case.
+    for (flavor, status) in [(Flavor::Lenient, 401), (Flavor::Documented, 200)] {
+        let server = TestServer::start(common::config(flavor)).await;
+        let id = server.seeded(ProjectStatus::Executing);
+        let lowercase = server
+            .post(&format!("/api/deep-work/projects/{id}/cancel"))
+            .header("Authorization", "bearer test-token")
+            .send()
+            .await;
+        assert_eq!(lowercase.status, status, "{flavor:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_token_is_checked_before_routing() {
+    let server = TestServer::lenient().await;
+    let id = server.seeded(ProjectStatus::Executing);
+    for path in [
+        "/api/nope".to_owned(),
+        format!("/api/deep-work/projects/{id}/cancel/"),
+        "/__dev/nope".to_owned(),
+    ] {
+        let reply = server.post(&path).no_auth().send().await;
+        assert_eq!(reply.status, 401, "{path}");
+    }
+    assert_eq!(server.post("/nope").no_auth().send().await.status, 404);
 }
 
 #[tokio::test]
@@ -191,7 +211,23 @@ async fn preflight_from_another_origin_is_400() {
         assert_eq!(reply.status, 400, "{origin}");
         assert_eq!(reply.text(), "Disallowed CORS origin");
         assert_eq!(reply.header("access-control-allow-origin"), None);
+        // The rest of the preflight's headers, as Starlette sends them to any origin.
+        assert_eq!(
+            reply.header("access-control-allow-credentials"),
+            Some("true")
+        );
+        assert_eq!(reply.header("access-control-max-age"), Some("600"));
     }
+    let simple = server
+        .post("/api/deep-work/projects/nope/cancel")
+        .origin("http://example.com")
+        .send()
+        .await;
+    assert_eq!(simple.header("access-control-allow-origin"), None);
+    assert_eq!(
+        simple.header("access-control-allow-credentials"),
+        Some("true")
+    );
 }
 
 #[tokio::test]
@@ -278,27 +314,36 @@ async fn rate_limit_allows_a_burst_of_thirty_then_answers_429() {
         "/api/deep-work/projects/{}/plan",
         server.seeded(ProjectStatus::Executing)
     );
+    let unauthorized = server.get(&path).no_auth().send().await;
+    assert_eq!(unauthorized.status, 401);
+    assert_eq!(
+        unauthorized.header("x-ratelimit-limit"),
+        None,
+        "the real server's 401 tells nothing of the limiter"
+    );
     let mut statuses = Vec::new();
     let mut limited = None;
-    for _ in 0..40 {
+    let first = server.get(&path).origin(ORIGIN).send().await;
+    assert_eq!(first.header("x-ratelimit-limit"), Some("30"));
+    assert_eq!(first.header("x-ratelimit-remaining"), Some("28"));
+    assert_eq!(first.header("x-ratelimit-reset"), Some("1"));
+    for _ in 1..40 {
         let reply = server.get(&path).origin(ORIGIN).send().await;
         statuses.push(reply.status);
-        if statuses.len() == 1 {
-            // The limiter's state, as the real server sends it on every answer.
-            assert_eq!(reply.header("x-ratelimit-limit"), Some("30"));
-            assert_eq!(reply.header("x-ratelimit-remaining"), Some("29"));
-            assert_eq!(reply.header("x-ratelimit-reset"), Some("1"));
-        }
         if reply.status == 429 && limited.is_none() {
             limited = Some(reply);
         }
     }
-    assert!(statuses[..30].iter().all(|s| *s == 200), "{statuses:?}");
+    assert!(statuses[..28].iter().all(|s| *s == 200), "{statuses:?}");
     let limited = limited.expect("40 requests in well under a second must hit the limit");
     assert_eq!(limited.json(), json!({"detail": "Too many requests"}));
-    assert_eq!(limited.header("x-ratelimit-remaining"), Some("0"));
     let retry_after: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!(retry_after >= 1);
+    assert_eq!(limited.header("x-ratelimit-remaining"), Some("0"));
+    assert_eq!(
+        limited.header("x-ratelimit-reset"),
+        limited.header("retry-after")
+    );
     assert_cors(&limited, ORIGIN);
 
     let mut others = Vec::new();
@@ -328,7 +373,7 @@ async fn rate_limit_allows_a_burst_of_thirty_then_answers_429() {
     let listing = server.get("/__dev/projects").send().await;
     assert_eq!(listing.status, 200, "only /api/ is limited");
     let stats = server.get("/__dev/stats").send().await.json();
-    assert_eq!(stats["api_requests"], 50);
+    assert_eq!(stats["api_requests"], 51);
     let refused = statuses
         .iter()
         .chain(&others)

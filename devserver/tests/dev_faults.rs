@@ -112,7 +112,7 @@ async fn faults_with_a_complete_answer() {
     assert_eq!(reply.status, 422);
     assert_eq!(
         reply.json(),
-        json!({"detail": [{"loc": ["path", "project_id"], "msg": "value is not a valid uuid", "type": "type_error.uuid"}]})
+        json!({"detail": [{"loc": ["path", "project_id"], "msg": "value is not a valid uuid", "type": "type_error.uuid", "input": null}]})
     );
 }
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, firefox } from 'playwright-core';
 import { CHROMIUM } from '../../tools/chromium.mjs';
+import { FIREFOX } from '../../tools/firefox.mjs';
 
 /** @typedef {import('playwright-core').Browser} Browser */
 /** @typedef {import('playwright-core').Page} Page */
@@ -42,9 +43,7 @@ mkdirSync(SCREENSHOTS, { recursive: true });
 
 /** The browser under test, launched headless from the system's own build. */
 export function launch() {
-  return BROWSER === 'firefox'
-    ? firefox.launch({ channel: 'moz-firefox', executablePath: process.env.FIREFOX ?? '/usr/bin/firefox-esr', headless: true })
-    : chromium.launch(CHROMIUM);
+  return BROWSER === 'firefox' ? firefox.launch(FIREFOX) : chromium.launch(CHROMIUM);
 }
 
 /**

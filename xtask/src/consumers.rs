@@ -15,16 +15,15 @@
 //! installed package with the tarball's contents byte for byte after every install.
 
 use crate::devserver::{self, Devserver};
+use crate::node_tests::spec_line;
 use crate::package;
-use crate::process::{describe, run_bounded, Result};
+use crate::process::{describe, run_bounded, run_counting_within, Result};
 use crate::size::{Sizes, BUDGET_KIB};
 use crate::toolchain::{self, Tools};
 use serde_json::Value;
 use std::fs;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Each fixture: its folder under tests/consumers/, its test file, the summary row.
@@ -238,51 +237,10 @@ fn node_test(dir: &Path, file: &str, server: &Devserver) -> Result<(u32, u32, bo
     cmd.current_dir(dir)
         .args(["--test", "--test-reporter=spec", file])
         .env("DEEPWORK_URL", &server.base_url)
-        .env("DEEPWORK_TOKEN", &server.token)
-        .stdout(Stdio::piped());
-    eprintln!("$ (cd {}; {})", dir.display(), describe(&cmd));
-    let mut child = cmd.spawn().map_err(|e| format!("cannot start node: {e}"))?;
-    let stdout = child.stdout.take().ok_or("node has no stdout")?;
-    // Read on a thread, so that a run that hangs can still be stopped at the limit.
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout)
-            .lines()
-            .map_while(std::result::Result::ok)
-        {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let deadline = Instant::now() + TEST_LIMIT;
-    let (mut passed, mut failed) = (0, 0);
-    loop {
-        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(line) => {
-                println!("{line}");
-                // The spec reporter's closing lines: "ℹ pass 8", "ℹ fail 0", and
-                // "ℹ cancelled 0" (a test cut off by its timeout, which is a failure).
-                if let Some(n) = line.strip_prefix("ℹ pass ") {
-                    passed = n.trim().parse().unwrap_or(0);
-                } else if let Some(n) = line
-                    .strip_prefix("ℹ fail ")
-                    .or_else(|| line.strip_prefix("ℹ cancelled "))
-                {
-                    failed += n.trim().parse().unwrap_or(0);
-                }
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                eprintln!("{file}: killed after {}s", TEST_LIMIT.as_secs());
-                return Ok((passed, failed.max(1), false));
-            }
-        }
-    }
-    let status = child.wait().map_err(|e| e.to_string())?;
-    Ok((passed, failed, status.success()))
+        .env("DEEPWORK_TOKEN", &server.token);
+    eprintln!("(in {})", dir.display());
+    let (counts, ok) = run_counting_within("", &mut cmd, spec_line, TEST_LIMIT)?;
+    Ok((counts.passed, counts.failed, ok))
 }
 
 /// README.md marks each snippet with `<!-- snippet: tests/consumers/DIR/FILE#REGION -->`

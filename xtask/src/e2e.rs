@@ -4,6 +4,7 @@
 //! the way `cargo xtask demo` starts it.
 
 use crate::devserver;
+use crate::node_tests::{tap_line, test_files};
 use crate::process::{run_counting, Counts, Result};
 use crate::toolchain::{self, Tools};
 use std::fs;
@@ -67,31 +68,4 @@ pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
         out.display()
     );
     Ok((total, all_ok))
-}
-
-/// TAP's closing lines: `# pass N`, `# fail N`; a test cut off is `# cancelled N`.
-fn tap_line(line: &str, counts: &mut Counts) {
-    let count = |label: &str| {
-        line.strip_prefix(label)
-            .and_then(|n| n.trim().parse::<u32>().ok())
-    };
-    counts.passed += count("# pass ").unwrap_or(0);
-    counts.failed += count("# fail ")
-        .or_else(|| count("# cancelled "))
-        .unwrap_or(0);
-}
-
-/// The test files, sorted, so that node runs exactly these (not support modules).
-fn test_files(dir: &Path) -> Result<Vec<String>> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut files: Vec<String> = entries
-        .flatten()
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".test.mjs"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(format!("no *.test.mjs in {}", dir.display()));
-    }
-    Ok(files)
 }

@@ -3,7 +3,9 @@
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
-use std::process::{Command, ExitStatus, Stdio};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 pub type Result<T = ()> = std::result::Result<T, String>;
@@ -81,9 +83,12 @@ pub struct Counts {
     pub failed: u32,
 }
 
+/// Reads one line of a test runner's report into the counts.
+pub type LineCounter = fn(&str, &mut Counts);
+
 /// Runs a test command, echoing its output, and adds up what `count` reads from each
 /// line of its report.
-pub fn run_counting(cmd: &mut Command, count: fn(&str, &mut Counts)) -> Result<(Counts, bool)> {
+pub fn run_counting(cmd: &mut Command, count: LineCounter) -> Result<(Counts, bool)> {
     run_counting_as("", cmd, count)
 }
 
@@ -91,7 +96,7 @@ pub fn run_counting(cmd: &mut Command, count: fn(&str, &mut Counts)) -> Result<(
 pub fn run_counting_as(
     label: &str,
     cmd: &mut Command,
-    count: fn(&str, &mut Counts),
+    count: LineCounter,
 ) -> Result<(Counts, bool)> {
     eprintln!("{label}$ {}", describe(cmd));
     let mut child = cmd
@@ -110,4 +115,75 @@ pub fn run_counting_as(
     }
     let status = child.wait().map_err(|e| e.to_string())?;
     Ok((counts, status.success()))
+}
+
+/// `run_counting_as` for a command that must not outlive `limit` nor an interrupt
+/// (see `interrupt`): it runs in its own process group, which is stopped whole (a
+/// test runner and the browsers it started) when either comes; it then counts as
+/// failed, and an interrupt is returned as the error.
+pub fn run_counting_within(
+    label: &str,
+    cmd: &mut Command,
+    count: LineCounter,
+    limit: Duration,
+) -> Result<(Counts, bool)> {
+    eprintln!("{label}$ {}  (at most {}s)", describe(cmd), limit.as_secs());
+    // Its own process group does not get the terminal's Ctrl-C: this loop passes it on.
+    let _interrupts = crate::interrupt::guard();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("cannot start `{}`: {e}", describe(cmd)))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    // Read on a thread, so that the limit and interrupts are seen while it is quiet.
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + limit;
+    let mut counts = Counts::default();
+    loop {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(line) => {
+                println!("{label}{line}");
+                count(&line, &mut counts);
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let interrupted = crate::interrupt::check();
+                if interrupted.is_err() || Instant::now() >= deadline {
+                    kill_group(&mut child);
+                    interrupted?;
+                    eprintln!("{label}killed after {}s", limit.as_secs());
+                    counts.failed = counts.failed.max(1);
+                    return Ok((counts, false));
+                }
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    Ok((counts, status.success()))
+}
+
+/// Stops the process group that `child` leads, by its id: SIGTERM first, on which
+/// playwright closes the browsers it started (in process groups of their own), then
+/// SIGKILL for what is still there after a grace period.
+fn kill_group(child: &mut Child) {
+    let group = format!("-{}", child.id());
+    let signal = |name: &str| Command::new("kill").args([name, "--", &group]).status();
+    let _ = signal("-TERM");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && matches!(child.try_wait(), Ok(None)) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = signal("-KILL");
+    let _ = child.wait();
 }

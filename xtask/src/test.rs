@@ -1,68 +1,120 @@
-//! `cargo xtask test`: native tests, then the browser suites in headless Chromium and
-//! Firefox against live devservers (each flavor, and each with the real server's
-//! limiter for the request budget). Ends with one summary line.
+//! `cargo xtask test [row…]`: every row of tests, or the named ones: native tests,
+//! the browser suites in headless Chromium and Firefox against live devservers (each
+//! flavor, and each with the real server's limiter for the request budget), the demo
+//! end to end, the npm package in each kind of consumer, the crate as
+//! Rust users take it, and the package against the real server. Ends with one summary
+//! line.
 
 use crate::devserver::{self, Devserver};
+use crate::interrupt;
 use crate::process::{run_counting, run_counting_as, Counts, Result};
 use crate::toolchain::{self, Tools};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-pub fn all(root: &Path) -> Result {
+/// The rows `cargo xtask test` runs, in this order; naming some runs only those.
+pub const ROWS: [&str; 7] = [
+    "native",
+    "chromium",
+    "firefox",
+    "e2e",
+    "npm",
+    "crate",
+    "real-server",
+];
+
+/// The browser rows: their names, and the summary line of each.
+const BROWSERS: [(&str, &str); 2] = [
+    ("chromium", "chromium (wasm-pack test)"),
+    ("firefox", "firefox (wasm-pack test)"),
+];
+
+pub fn run(root: &Path, names: &[String]) -> Result {
     let started = Instant::now();
+    let wanted = selected(names)?;
+    let wants = |row: &str| wanted.contains(&row);
     let tools = toolchain::ensure(root)?;
     let mut rows: Vec<(&str, Counts, bool)> = Vec::new();
 
-    let mut native = devserver::cargo();
-    native
-        .current_dir(root)
-        .args(["test", "--workspace", "--no-fail-fast"]);
-    let (counts, ok) = run_counting(&mut native, cargo_test_line)?;
-    rows.push(("native (cargo test)", counts, ok));
-
-    let bin = devserver::build(root)?;
-    let suites = browser_suites(root)?;
-    let sdk = crate::patched::sdk(root)?;
-    // The two browsers run side by side: a suite spends most of its time waiting
-    // (timeouts, Retry-After), not computing. Each has its own devservers, so that a
-    // fault one arms on a route of the whole server never meets the other's calls, and
-    // its own target folder (see `browser_tests`).
-    let browsers = [
-        ("chromium (wasm-pack test)", "chromium"),
-        ("firefox (wasm-pack test)", "firefox"),
-    ];
-    let runs: Vec<Result<(Counts, bool)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = browsers
-            .iter()
-            .map(|&(_, browser)| {
-                let (tools, bin, suites, sdk) = (&tools, &bin, &suites, &sdk);
-                scope.spawn(move || browser_row(root, sdk, tools, bin, suites, browser))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|_| Err("a browser run panicked".into()))
-            })
-            .collect()
-    });
-    for ((name, _), run) in browsers.into_iter().zip(runs) {
-        let (counts, ok) = run?;
-        rows.push((name, counts, ok));
+    if wants("native") {
+        let mut native = devserver::cargo();
+        native
+            .current_dir(root)
+            .args(["test", "--workspace", "--no-fail-fast"]);
+        let (counts, ok) = run_counting(&mut native, cargo_test_line)?;
+        rows.push(("native (cargo test)", counts, ok));
     }
 
-    let (counts, ok) = crate::e2e::run(root, &tools)?;
-    rows.push(("e2e (playwright, chromium + firefox)", counts, ok));
+    let needs_devserver = ["chromium", "firefox", "npm", "real-server"];
+    let bin = if needs_devserver.iter().any(|row| wants(row)) {
+        devserver::build(root)?
+    } else {
+        PathBuf::new() // not used by the rows asked for
+    };
+    let browsers: Vec<(&str, &str)> = BROWSERS.into_iter().filter(|(row, _)| wants(row)).collect();
+    if !browsers.is_empty() {
+        let suites = browser_suites(root)?;
+        let sdk = crate::patched::sdk(root)?;
+        // The two browsers run side by side: a suite spends most of its time waiting
+        // (timeouts, Retry-After), not computing. Each has its own devservers, so that a
+        // fault one arms on a route of the whole server never meets the other's calls, and
+        // its own target folder (see `browser_tests`).
+        let runs: Vec<Result<(Counts, bool)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = browsers
+                .iter()
+                .map(|&(browser, _)| {
+                    let (tools, bin, suites, sdk) = (&tools, &bin, &suites, &sdk);
+                    scope.spawn(move || browser_row(root, sdk, tools, bin, suites, browser))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|_| Err("a browser run panicked".into()))
+                })
+                .collect()
+        });
+        for ((_, name), run) in browsers.into_iter().zip(runs) {
+            let (counts, ok) = run?;
+            rows.push((name, counts, ok));
+        }
+    }
 
-    let crate_rows = crate::rust_crate::run(root, &tools);
-    for (name, passed, failed, ok) in crate::consumers::run(root, &tools, &bin)?
-        .into_iter()
-        .chain(crate_rows)
-    {
-        rows.push((name, Counts { passed, failed }, ok));
+    if wants("e2e") {
+        let (counts, ok) = crate::e2e::run(root, &tools)?;
+        rows.push(("e2e (playwright, chromium + firefox)", counts, ok));
+    }
+
+    if wants("npm") {
+        for (name, passed, failed, ok) in crate::consumers::run(root, &tools, &bin)? {
+            rows.push((name, Counts { passed, failed }, ok));
+        }
+    }
+    if wants("crate") {
+        for (name, passed, failed, ok) in crate::rust_crate::run(root, &tools) {
+            rows.push((name, Counts { passed, failed }, ok));
+        }
+    }
+
+    if wants("real-server") {
+        // A row that cannot run (e.g. no Python for PocketPaw) fails, saying why; the
+        // others still count. Only an interrupt stops the whole command.
+        let run = crate::real_server::run(root, &tools, &bin);
+        interrupt::check()?;
+        let (counts, ok) = run.unwrap_or_else(|e| {
+            eprintln!("real server: {e}");
+            (
+                Counts {
+                    passed: 0,
+                    failed: 1,
+                },
+                false,
+            )
+        });
+        rows.push(("real server (PocketPaw)", counts, ok));
     }
 
     eprintln!("\n{:<28} {:>7} {:>7}", "suite", "passed", "failed");
@@ -77,7 +129,7 @@ pub fn all(root: &Path) -> Result {
         );
         total.passed += counts.passed;
         total.failed += counts.failed;
-        all_ok &= *ok;
+        all_ok &= ok;
     }
     eprintln!("took {:.0}s", started.elapsed().as_secs_f64());
     println!("{} passed, {} failed", total.passed, total.failed);
@@ -88,8 +140,22 @@ pub fn all(root: &Path) -> Result {
     }
 }
 
-/// Every browser suite in `browser` ("chromium" or "firefox"), against a pair of
-/// devservers of its own; each output line is labelled with the browser.
+/// The rows named on the command line, in run order; all of them when none is named.
+fn selected(names: &[String]) -> Result<Vec<&'static str>> {
+    if let Some(unknown) = names.iter().find(|name| !ROWS.contains(&name.as_str())) {
+        return Err(format!(
+            "no test row named {unknown:?}; the rows are: {}",
+            ROWS.join(", ")
+        ));
+    }
+    Ok(ROWS
+        .into_iter()
+        .filter(|row| names.is_empty() || names.iter().any(|name| name == row))
+        .collect())
+}
+
+/// Every browser suite in `browser` ("chromium" or "firefox"), against devservers of
+/// its own; each output line is labelled with the browser.
 fn browser_row(
     root: &Path,
     sdk: &Path,
@@ -231,4 +297,21 @@ fn number_before(text: &str, label: &str) -> u32 {
         })
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_every_row_or_the_named_ones_in_order() {
+        assert_eq!(selected(&[]).unwrap(), ROWS.to_vec());
+        let named = ["real-server".to_owned(), "native".to_owned()];
+        assert_eq!(selected(&named).unwrap(), ["native", "real-server"]);
+        let error = selected(&["chrome".to_owned()]).unwrap_err();
+        assert!(
+            error.contains("\"chrome\"") && error.contains("chromium"),
+            "{error}"
+        );
+    }
 }

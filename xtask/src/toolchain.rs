@@ -235,7 +235,7 @@ fn ensure_browsers() -> Result {
 }
 
 /// Installs Debian packages, refreshing the package lists first (a new machine has none).
-fn apt_install(packages: &[&str]) -> Result {
+pub fn apt_install(packages: &[&str]) -> Result {
     let installed = |p: &&str| {
         output("dpkg-query", &["-W", "-f=${Status}", p]).is_some_and(|s| s.ends_with(" installed"))
     };

@@ -2,50 +2,16 @@
 // playwright-core (a browser download cannot work on these machines), and a static
 // file server for the fixture pages on 127.0.0.1, an origin the devserver's CORS allows.
 
-import { createReadStream, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM } from '../../../tools/chromium.mjs';
+import { serve } from '../../../tools/static-server.mjs';
+
+export { serve };
 
 export function launch() {
   return chromium.launch(CHROMIUM);
-}
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-};
-
-/** Serves `dir` read-only at http://127.0.0.1:<free port>/; resolves to { url, close }. */
-export function serve(dir) {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const file = normalize(join(dir, path.endsWith('/') ? `${path}index.html` : path));
-    const inside = file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
-    const stat = inside ? statSync(file, { throwIfNoEntry: false }) : undefined;
-    if (!stat?.isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      resolve({
-        url: `http://127.0.0.1:${server.address().port}/`,
-        close: () => new Promise((done) => server.close(done)),
-      });
-    });
-  });
 }
 
 /**
