@@ -5,11 +5,14 @@
 
 mod common;
 
+use common::watching::{plan_requests, until_polled};
 use common::*;
 use deepwork_client::{
     CallOptions, DeepWorkClient, Error, ErrorKind, NewProject, Project, ProjectFilter,
-    ProjectStatus, ResearchDepth, TaskStatus, WatchOptions,
+    ProjectStatus, ResearchDepth, TaskStatus, Until, WaitOptions, WatchOptions, WatchState,
 };
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -363,4 +366,82 @@ async fn a_watch_is_a_stream_of_changed_plans_that_ends_with_the_project() {
         .map(drop)
         .expect_err("an empty id");
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+}
+
+#[wasm_bindgen_test]
+async fn the_live_layer_in_rust_lists_waits_and_tells_where_it_stands() {
+    let server = lenient();
+    let client = client(&server).with_rate_limit(None);
+    // The list, live: the first update has every project added; a delete shows.
+    let leaving = new_project(&server, "paused").await;
+    let every = WatchOptions::new().interval(Duration::from_millis(250));
+    let mut projects = client
+        .watch_projects(&ProjectFilter::new(), every.clone())
+        .expect("a list watch");
+    let first = projects.next().await.expect("a list").expect("no error");
+    assert!(first.added.contains(&leaving));
+    assert_eq!(first.added.len(), first.list.projects.len());
+    client.delete_project(&leaving).await.expect("deleted");
+    let update = projects.next().await.expect("an update").expect("no error");
+    assert_eq!(update.removed, [leaving]);
+    assert!(update.added.is_empty() && update.changed.is_empty());
+    assert!(matches!(projects.state(), WatchState::Live));
+    projects.stop();
+    assert!(matches!(projects.state(), WatchState::Ended));
+    assert!(projects.next().await.is_none());
+
+    // Waiting: what can no longer come fails at once with the status it is in.
+    let id = new_project(&server, "executing").await;
+    let e = client
+        .wait_for_project(&id, ProjectStatus::AwaitingApproval, WaitOptions::new())
+        .await
+        .expect_err("unreachable");
+    assert_eq!(e.kind(), ErrorKind::InvalidState);
+    assert_eq!(e.current_status(), Some("executing"));
+    let plan = client
+        .wait_for_project(
+            &id,
+            Until::plan(|plan| plan.tasks.iter().any(|t| t.status == TaskStatus::Done)),
+            WaitOptions::new(),
+        )
+        .await
+        .expect("a task is done");
+    assert_eq!(plan.project.id, id);
+    let e = client
+        .wait_for_project(
+            &id,
+            ProjectStatus::Completed,
+            WaitOptions::new()
+                .timeout(Duration::from_millis(600))
+                .interval(Duration::from_millis(250)),
+        )
+        .await
+        .expect_err("times out");
+    assert_eq!(e.kind(), ErrorKind::Timeout);
+
+    // Where a watch stands, told as it changes: a 503 burst, then live again.
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let record = Rc::clone(&seen);
+    let mut watch = client
+        .watch_project(
+            &id,
+            every.on_state_change(move |state| record.borrow_mut().push(state.as_str())),
+        )
+        .expect("a watch");
+    watch.next().await.expect("a plan").expect("no error");
+    arm_project_fault(&server, &id, Route::Plan, "service_unavailable", 1).await;
+    let polled = plan_requests(&server, &id).await;
+    until_polled(&server, &id, polled + 3.0).await;
+    let deadline = js_sys::Date::now() + 10_000.0;
+    while seen.borrow().last() != Some(&"live") && js_sys::Date::now() < deadline {
+        plan_requests(&server, &id).await;
+    }
+    let states = seen.borrow().clone();
+    let retrying = states.iter().position(|s| *s == "retrying");
+    assert!(
+        retrying.is_some_and(|at| states[at..].contains(&"live")),
+        "{states:?}"
+    );
+    drop(watch);
+    assert_eq!(seen.borrow().last(), Some(&"ended"));
 }
