@@ -3,8 +3,9 @@
 //! drives) with a `state` getter, and watch states as plain objects.
 
 use crate::error::Error;
+use crate::model::{field, ProjectList};
 use crate::poll::WatchState;
-use crate::watch::{ProjectListUpdate, ProjectsWatch, Watch};
+use crate::watch::{ProjectsWatch, Watch};
 use js_sys::{Array, Function, Object, Promise, Reflect, Symbol};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -22,8 +23,8 @@ pub trait Live {
 
 impl Live for Watch {
     fn poll_js(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<JsValue, Error>>> {
-        futures_core::Stream::poll_next(std::pin::Pin::new(self), cx)
-            .map(|item| item.map(|plan| plan.map(JsValue::from)))
+        self.poll_shared(cx)
+            .map(|item| item.map(|plan| plan.map(|plan| plan.raw().clone())))
     }
     fn stop(&mut self) {
         Watch::stop(self)
@@ -35,8 +36,8 @@ impl Live for Watch {
 
 impl Live for ProjectsWatch {
     fn poll_js(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<JsValue, Error>>> {
-        futures_core::Stream::poll_next(std::pin::Pin::new(self), cx)
-            .map(|item| item.map(|update| update.map(JsValue::from)))
+        self.poll_change(cx)
+            .map(|item| item.map(|change| change.map(|(list, ids)| list_change(&list, ids))))
     }
     fn stop(&mut self) {
         ProjectsWatch::stop(self)
@@ -46,27 +47,25 @@ impl Live for ProjectsWatch {
     }
 }
 
-/// `{ projects, count, added, removed, changed }`: the server's list object with the
-/// changes beside it.
-impl From<ProjectListUpdate> for JsValue {
-    fn from(update: ProjectListUpdate) -> JsValue {
-        let object = Object::new();
-        let ids = |ids: Vec<String>| -> JsValue {
-            ids.into_iter().map(JsValue::from).collect::<Array>().into()
-        };
-        let raw = update.list.raw();
-        for (key, value) in [
-            ("projects", crate::model::field(raw, "projects")),
-            ("count", crate::model::field(raw, "count")),
-            ("added", ids(update.added)),
-            ("removed", ids(update.removed)),
-            ("changed", ids(update.changed)),
-        ] {
-            // Setting a property of a fresh plain object cannot fail.
-            let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
-        }
-        object.into()
+/// `{ projects, count, added, removed, changed }`: the server's list with the changes
+/// beside it.
+fn list_change(list: &ProjectList, [added, removed, changed]: [Vec<String>; 3]) -> JsValue {
+    let object = Object::new();
+    let ids = |ids: Vec<String>| -> JsValue {
+        ids.into_iter().map(JsValue::from).collect::<Array>().into()
+    };
+    let raw = list.raw();
+    for (key, value) in [
+        ("projects", field(raw, "projects")),
+        ("count", field(raw, "count")),
+        ("added", ids(added)),
+        ("removed", ids(removed)),
+        ("changed", ids(changed)),
+    ] {
+        // Setting a property of a fresh plain object cannot fail.
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
     }
+    object.into()
 }
 
 /// `{ status, error?, nextPollAt? }`.

@@ -3,8 +3,6 @@
 //! their turn, and the pause after a 429. Pure (times in milliseconds are passed in),
 //! so it is tested natively; `super` runs it with timers.
 
-use std::collections::VecDeque;
-
 /// The default burst and rate: the real server allows a burst of 30, then 10 requests
 /// a second, per client address. Two thirds of the burst and four fifths of the rate
 /// leave room for timing jitter and for the page's other tabs.
@@ -39,7 +37,7 @@ pub struct Bucket {
     paused_until: f64,
     blind_pauses: u32,
     /// Tickets of the polls waiting, first come first served.
-    line: VecDeque<u64>,
+    line: Vec<u64>,
     next_ticket: u64,
 }
 
@@ -53,7 +51,7 @@ impl Bucket {
             at: now,
             paused_until: 0.0,
             blind_pauses: 0,
-            line: VecDeque::new(),
+            line: Vec::new(),
             next_ticket: 0,
         }
     }
@@ -93,7 +91,7 @@ impl Bucket {
     pub fn join_line(&mut self) -> u64 {
         let ticket = self.next_ticket;
         self.next_ticket += 1;
-        self.line.push_back(ticket);
+        self.line.push(ticket);
         ticket
     }
 
@@ -106,14 +104,14 @@ impl Bucket {
     /// and only while the bucket holds more than the reserve. Taking a token leaves the
     /// line.
     pub fn take_turn(&mut self, ticket: u64, now: f64) -> Turn {
-        if self.line.front() != Some(&ticket) {
+        if self.line.first() != Some(&ticket) {
             return Turn::Behind;
         }
         self.refill(now);
         let needed = self.reserve() + 1.0;
         if now >= self.paused_until && self.tokens >= needed {
             self.tokens -= 1.0;
-            self.line.pop_front();
+            self.line.remove(0);
             Turn::Go
         } else {
             Turn::WaitMs(self.wait_for(needed, now).max(1.0))
@@ -242,7 +240,8 @@ mod tests {
         // about equally often, and together they stay at the budget's rate.
         let mut b = bucket();
         let mut served = [0u32; 40];
-        let mut line: VecDeque<(usize, u64)> = (0..40).map(|w| (w, b.join_line())).collect();
+        let mut line: std::collections::VecDeque<(usize, u64)> =
+            (0..40).map(|w| (w, b.join_line())).collect();
         let mut now = 0.0;
         let mut sent = 0u32;
         while now < 60_000.0 {

@@ -327,18 +327,18 @@ pub(crate) struct Follower<T> {
     value: PhantomData<T>,
 }
 
-impl<T: Clone + 'static> Follower<T> {
+impl<T: 'static> Follower<T> {
     /// Where the poll stands, or `Ended` once this follower is done.
     pub fn state(&self) -> WatchState {
         self.member.state()
     }
 
-    /// The next new value, the error that ended the poll, or None once it ended (or
-    /// this follower left or was aborted).
-    pub fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, Error>>> {
+    /// The next new value (the poll's own, shared with the other followers), the error
+    /// that ended the poll, or None once it ended (or this follower left or was aborted).
+    pub fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Rc<T>, Error>>> {
         self.member.poll_next(cx).map(|item| {
             item.and_then(|found| match found {
-                Ok(value) => value.downcast_ref::<T>().cloned().map(Ok),
+                Ok(value) => value.downcast::<T>().ok().map(Ok),
                 Err(e) => Some(Err(e)),
             })
         })

@@ -9,6 +9,7 @@ use crate::poll::{self, Follower, Polled, WatchState};
 use crate::request::ProjectFilter;
 use futures_core::Stream;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::task::{Context, Poll};
 
 /// The list as a watcher of it compares it: each project's id, status and title, in
@@ -96,7 +97,7 @@ pub struct ProjectsWatch {
 impl ProjectsWatch {
     /// The next update, or `None` once the watch has ended.
     pub async fn next(&mut self) -> Option<Result<ProjectListUpdate, Error>> {
-        std::future::poll_fn(|cx| self.poll_update(cx)).await
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
     /// Ends the watch: its stream ends.
@@ -109,32 +110,42 @@ impl ProjectsWatch {
         self.follower.state()
     }
 
-    fn poll_update(
+    /// The next list as the shared poll holds it (not copied: what JS reads), with the
+    /// added, removed and changed ids since the last one this watch yielded.
+    pub(crate) fn poll_change(
         &mut self,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<ProjectListUpdate, Error>>> {
+    ) -> Poll<Option<Result<Change, Error>>> {
         self.follower.poll_next(cx).map(|item| {
             item.map(|list| {
                 let list = list?;
                 let now = ListSnapshot::of(&list);
-                let [added, removed, changed] = diff(&self.last, &now);
+                let ids = diff(&self.last, &now);
                 self.last = now;
+                Ok((list, ids))
+            })
+        })
+    }
+}
+
+/// A list and its added, removed and changed ids.
+pub(crate) type Change = (Rc<ProjectList>, [Vec<String>; 3]);
+
+impl Stream for ProjectsWatch {
+    type Item = Result<ProjectListUpdate, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.poll_change(cx).map(|item| {
+            item.map(|change| {
+                let (list, [added, removed, changed]) = change?;
                 Ok(ProjectListUpdate {
-                    list,
+                    list: Rc::unwrap_or_clone(list),
                     added,
                     removed,
                     changed,
                 })
             })
         })
-    }
-}
-
-impl Stream for ProjectsWatch {
-    type Item = Result<ProjectListUpdate, Error>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.poll_update(cx)
     }
 }
 

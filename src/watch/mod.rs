@@ -134,7 +134,15 @@ impl Watch {
     /// The next changed plan, or `None` once the watch has ended: the same as
     /// `StreamExt::next`, without needing the trait.
     pub async fn next(&mut self) -> Option<Result<Plan, Error>> {
-        std::future::poll_fn(|cx| self.0.poll_next(cx)).await
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// The next changed plan as the shared poll holds it, not copied: what JS reads.
+    pub(crate) fn poll_shared(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Rc<Plan>, Error>>> {
+        self.0.poll_next(cx)
     }
 
     /// Ends the watch: its stream ends (a `next` under way with `None`).
@@ -157,7 +165,9 @@ impl Stream for Watch {
     type Item = Result<Plan, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.0.poll_next(cx)
+        self.0
+            .poll_next(cx)
+            .map(|item| item.map(|plan| plan.map(Rc::unwrap_or_clone)))
     }
 }
 

@@ -11,7 +11,7 @@ use std::process::Command;
 /// The size budget of the whole package (wasm + the JS a browser loads), gzipped, with
 /// every call, the watches and the live-dashboard layer; `cargo xtask test` fails above
 /// it. The package builds against serde-wasm-bindgen with our patch (patches/).
-pub const BUDGET_KIB: f64 = 80.5;
+pub const BUDGET_KIB: f64 = 80.0;
 
 /// The goal: openai-node's size, minified and gzipped.
 pub const GOAL_KIB: f64 = 52.0;
