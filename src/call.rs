@@ -147,7 +147,7 @@ impl<'a> Call<'a> {
     }
 
     fn timed_out(&self) -> Error {
-        let mut message = String::from("No answer from the server within timeoutMs (");
+        let mut message = String::from("No answer from the server within the call's timeout (");
         text::push_decimal(&mut message, u64::from(self.limits.timeout_ms));
         message.push_str(" ms); the request was aborted");
         Error::new(ErrorKind::Timeout, message)
@@ -155,7 +155,7 @@ impl<'a> Call<'a> {
 }
 
 fn attempt_timed_out(attempt_ms: u32) -> Error {
-    let mut message = String::from("No answer within attemptTimeoutMs (");
+    let mut message = String::from("No answer within the attempt's timeout (");
     text::push_decimal(&mut message, u64::from(attempt_ms));
     message.push_str(" ms); the attempt was aborted");
     Error::new(ErrorKind::Timeout, message)
@@ -171,7 +171,7 @@ fn failure_error(failure: Failure) -> Error {
         Failure::Redirect(status) => {
             let mut e = Error::new(
                 ErrorKind::Http,
-                "The server answered with a redirect; the SDK does not follow redirects, so the token never goes to another URL. Check baseUrl.",
+                "The server answered with a redirect; the SDK does not follow redirects, so the token never goes to another URL. Check the base URL.",
             );
             e.0.status = status;
             e

@@ -448,7 +448,7 @@ impl DeepWorkClient {
 
     /// Fails with kind `InvalidArgument` on an id that cannot be a project's.
     pub(crate) fn check_project_id(&self, project_id: &str) -> Result<(), Error> {
-        check_id(project_id, "projectId", project_id)
+        check_id(project_id, "the project id", project_id)
     }
 
     /// This client as its polls call: one attempt each (the poll waits out failures
@@ -495,7 +495,7 @@ impl DeepWorkClient {
         project_id: &str,
         build: impl FnOnce(&str) -> String,
     ) -> Result<String, Error> {
-        check_id(project_id, "projectId", project_id)?;
+        check_id(project_id, "the project id", project_id)?;
         Ok(build(&self.server.base_url))
     }
 
@@ -543,8 +543,8 @@ impl DeepWorkClient {
         task_id: &str,
         change: &Transition,
     ) -> Result<TaskChange, Error> {
-        check_id(project_id, "projectId", project_id)?;
-        check_id(task_id, "taskId", project_id)?;
+        check_id(project_id, "the project id", project_id)?;
+        check_id(task_id, "the task id", project_id)?;
         let base = &self.server.base_url;
         let action_url = url::task_url(base, project_id, task_id, change.action);
         let mut call = self.call(Some(project_id))?;

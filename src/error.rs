@@ -206,7 +206,7 @@ pub(crate) struct ErrorAnswer {
 /// let e = DeepWorkClient::new("ftp://example.com", "token").unwrap_err();
 /// assert_eq!(e.kind(), ErrorKind::InvalidArgument);
 /// assert_eq!(e.attempts(), 0);
-/// assert!(e.to_string().starts_with("baseUrl must be"));
+/// assert!(e.to_string().starts_with("the base URL must be"));
 /// ```
 #[derive(Clone, Debug)]
 pub struct Error(pub(crate) Box<ErrorData>);

@@ -26,6 +26,7 @@ pub const MAX_TIMEOUT: Duration = Duration::from_millis(2_147_483_647);
 /// assert_eq!(options.max_retries, Some(4));
 /// ```
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CallOptions {
     /// The whole call, retries and the waits between them included. When it runs out
     /// the request is aborted and the call fails with kind `Timeout`.
@@ -113,8 +114,8 @@ pub(crate) struct Limits {
 }
 
 pub(crate) const BAD_TIMEOUT: &str =
-    "timeoutMs and attemptTimeoutMs must be whole numbers of milliseconds from 1 to 2147483647";
-pub(crate) const BAD_RETRIES: &str = "maxRetries must be a whole number from 0 to 10";
+    "timeout and attempt_timeout must be from 1 ms to 2147483647 ms (about 24.8 days)";
+pub(crate) const BAD_RETRIES: &str = "max_retries must be from 0 to 10";
 
 /// A timeout in whole milliseconds, within what a browser timer can wait.
 pub(crate) fn whole_ms(timeout: Duration) -> Result<u32, &'static str> {

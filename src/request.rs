@@ -9,12 +9,13 @@ use wasm_bindgen::JsValue;
 /// Shortest and longest description the server accepts, in characters.
 const DESCRIPTION_CHARS: std::ops::RangeInclusive<usize> = 10..=5000;
 
-pub(crate) const BAD_DESCRIPTION: &str = "description must be a string of 10 to 5000 characters";
+pub(crate) const BAD_DESCRIPTION: &str = "the description must be 10 to 5000 characters long";
 pub(crate) const BAD_DEPTH: &str =
-    "researchDepth must be one of \"auto\", \"none\", \"quick\", \"standard\", \"deep\"";
-pub(crate) const BAD_LIMIT: &str = "limit must be a positive whole number";
-pub(crate) const BAD_STATUS: &str = "status must be a non-empty string without control characters";
-const BAD_ANALYSIS: &str = "goalAnalysis must be a plain JSON object (as parseGoal gives it)";
+    "the research depth must be one of \"auto\", \"none\", \"quick\", \"standard\", \"deep\"";
+pub(crate) const BAD_LIMIT: &str = "the limit must be a whole number from 1";
+pub(crate) const BAD_STATUS: &str =
+    "the status must be a non-empty string without control characters";
+const BAD_ANALYSIS: &str = "the goal analysis must be a plain JSON object, as the server gives it";
 
 /// A project to start: what it is for, how much research planning may do, and
 /// optionally the goal analysis [`parse_goal`](crate::DeepWorkClient::parse_goal) made.
@@ -26,6 +27,7 @@ const BAD_ANALYSIS: &str = "goalAnalysis must be a plain JSON object (as parseGo
 /// assert_eq!(project.research_depth, ResearchDepth::Quick);
 /// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct NewProject {
     /// What the project is for: 10 to 5000 characters.
     pub description: String,
@@ -93,6 +95,7 @@ impl NewProject {
 /// assert_eq!(filter.limit, Some(20));
 /// ```
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct ProjectFilter {
     /// Only projects in this status (a status this SDK does not know is sent as it is).
     pub status: Option<ProjectStatus>,

@@ -7,7 +7,7 @@ pub const DEFAULT_BASE_URL: &str = "http://localhost:8000";
 /// Longest project id accepted, in bytes: far above any real id, far below URL limits.
 const MAX_ID_BYTES: usize = 1024;
 
-const BAD_BASE_URL: &str = "baseUrl must be an absolute http(s) URL such as \"https://api.example.com\", without a query, fragment or credentials";
+const BAD_BASE_URL: &str = "the base URL must be an absolute http(s) URL such as \"https://api.example.com\", without a query, fragment or credentials";
 
 /// Checks a base URL and returns it normalised: lowercase scheme, no trailing slash.
 /// A path prefix is allowed (a server mounted under `/deep`).
@@ -72,8 +72,8 @@ fn valid_port(authority: &str) -> bool {
     after(after_host, b':').is_none_or(|port| port.parse::<u16>().is_ok())
 }
 
-/// Checks an id before it goes into a URL; `name` is the argument's name in messages
-/// (`projectId`, `taskId`).
+/// Checks an id before it goes into a URL; `name` says in messages which one it is
+/// ("the project id"), in words that fit the JS and the Rust API alike.
 pub fn check_id(id: &str, name: &str) -> Result<(), String> {
     let problem = if id.trim().is_empty() {
         " must be a non-empty string"
@@ -262,9 +262,9 @@ mod tests {
         for id in [
             "", "   ", "\t", ".", "..", "a\nb", "a\rb", "nul\0", "\u{7f}",
         ] {
-            assert!(check_id(id, "projectId").is_err(), "{id:?}");
+            assert!(check_id(id, "the project id").is_err(), "{id:?}");
         }
-        assert!(check_id(&"x".repeat(MAX_ID_BYTES + 1), "taskId").is_err());
+        assert!(check_id(&"x".repeat(MAX_ID_BYTES + 1), "the task id").is_err());
         for id in [
             "a",
             "...",
@@ -273,19 +273,19 @@ mod tests {
             " padded ",
             &"x".repeat(MAX_ID_BYTES),
         ] {
-            assert_eq!(check_id(id, "projectId"), Ok(()), "{id:?}");
+            assert_eq!(check_id(id, "the project id"), Ok(()), "{id:?}");
         }
     }
 
     #[test]
     fn messages_name_the_argument() {
         assert_eq!(
-            check_id("", "taskId"),
-            Err("taskId must be a non-empty string".into())
+            check_id("", "the task id"),
+            Err("the task id must be a non-empty string".into())
         );
         assert_eq!(
-            check_id("..", "projectId"),
-            Err("projectId must not be \".\" or \"..\"".into())
+            check_id("..", "the project id"),
+            Err("the project id must not be \".\" or \"..\"".into())
         );
     }
 

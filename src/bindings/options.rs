@@ -1,11 +1,11 @@
 //! Reading the options objects JS passes in. Every value is checked here, so a typo or
 //! a wrong type is an `invalid_argument` error before any request, never a panic.
 
-use crate::budget::{RateLimit, BAD_RATE_LIMIT};
+use crate::budget::RateLimit;
 use crate::client::{DeepWorkClient, DEFAULT_BASE_URL};
 use crate::error::Error;
 use crate::model::{field, GoalAnalysis, ProjectStatus, ResearchDepth};
-use crate::options::{CallOptions, BAD_RETRIES, BAD_TIMEOUT};
+use crate::options::CallOptions;
 use crate::request::{ProjectFilter, BAD_DEPTH, BAD_LIMIT, BAD_STATUS};
 use crate::retry::MAX_MAX_RETRIES;
 use js_sys::{Array, Function, Object, Reflect};
@@ -100,8 +100,14 @@ pub const WATCH_LIST_KEYS: [&str; 6] = [
 /// Keys of `waitForProject`'s options; its `timeoutMs` is the whole wait's.
 pub const WAIT_KEYS: [&str; 4] = ["until", "timeoutMs", "signal", "intervalMs"];
 
+// JS's own names, for what the JS layer checks before the Rust API sees it.
 pub(crate) const BAD_INTERVAL: &str =
     "intervalMs must be a number of milliseconds (from 250; less is raised to 250)";
+const BAD_TIMEOUT: &str =
+    "timeoutMs and attemptTimeoutMs must be whole numbers of milliseconds from 1 to 2147483647";
+const BAD_RETRIES: &str = "maxRetries must be a whole number from 0 to 10";
+const BAD_RATE_LIMIT: &str =
+    "rateLimit must be false or { burst, perSecond }: a whole burst from 1 to 1000 and a rate from 0.01 to 1000 a second";
 
 /// Reads `value` (an options object, or undefined/null for none), accepting only the
 /// keys in `allowed`.

@@ -32,8 +32,8 @@ pub struct RateLimit {
     per_second: f64,
 }
 
-pub(crate) const BAD_RATE_LIMIT: &str =
-    "rateLimit must be false or { burst, perSecond }: a whole burst from 1 to 1000 and a rate from 0.01 to 1000 a second";
+const BAD_RATE_LIMIT: &str =
+    "the rate limit needs a burst of 1 to 1000 requests and 0.01 to 1000 requests a second";
 
 impl RateLimit {
     /// A budget of `burst` requests at once, refilled at `per_second`. Fails with kind
