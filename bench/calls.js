@@ -14,7 +14,10 @@ let token = '';
 let planId = '';
 let client;
 
-const sdk = () => cancelProject(projectId, token, { baseUrl: location.origin });
+// Every row but the watchers' measures calls, not the request budget that paces them.
+const UNBUDGETED = { rateLimit: false };
+
+const sdk = () => cancelProject(projectId, token, { baseUrl: location.origin, ...UNBUDGETED });
 
 const cancelUrl = () => `${location.origin}/api/deep-work/projects/${encodeURIComponent(projectId)}/cancel`;
 
@@ -128,6 +131,27 @@ async function watchSdk(signal) {
 
 const WATCHES = { watchSdk, watchRaw };
 
+/** One of many watchers of project `id` through the SDK, each with a client of its own. */
+async function sdkWatcher(id, intervalMs, signal) {
+  const own = new DeepWorkClient({ token, baseUrl: location.origin });
+  for await (const plan of own.watchProject(id, { intervalMs, signal })) void plan;
+}
+
+/** The same watcher as one would write it: a loop of its own that fetches the plan. */
+async function naiveWatcher(id, intervalMs, signal) {
+  const url = `${location.origin}/api/deep-work/projects/${encodeURIComponent(id)}/plan`;
+  while (!signal.aborted) {
+    try {
+      await (await fetch(url, { headers: { Authorization: `Bearer ${token}` }, signal })).json();
+    } catch {
+      // An abort ends the loop; a failed poll is tried again at the next interval.
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+const WATCHERS = { sdk: sdkWatcher, naive: naiveWatcher };
+
 /**
  * `count` polls of a watch of `kind`, timed from one poll's fetch to the next: each
  * poll's whole work (its request and everything around it), the wait between polls cut
@@ -152,7 +176,8 @@ async function polls(kind, count) {
     handler?.();
   };
   globalThis.setTimeout = (handler, ms, ...rest) => {
-    if (ms !== WATCH_INTERVAL_MS) return realSetTimeout(handler, ms, ...rest);
+    // The SDK's poll waits what is left of its interval since it polled: a few ms less.
+    if (!(ms > WATCH_INTERVAL_MS - 10 && ms <= WATCH_INTERVAL_MS)) return realSetTimeout(handler, ms, ...rest);
     next -= 1; // negative ids: never a real timer's
     cut.set(next, handler);
     channel.port2.postMessage(next);
@@ -216,7 +241,7 @@ window.bench = {
     projectId = id;
     token = bearer;
     planId = plan;
-    client = new DeepWorkClient({ token, baseUrl: location.origin });
+    client = new DeepWorkClient({ token, baseUrl: location.origin, ...UNBUDGETED });
     const [fromSdk, fromRaw] = [await sdk(), await raw()];
     const [sdkPlan, rawPlan] = [await planSdk(), await planRaw()];
     return {
@@ -271,6 +296,19 @@ window.bench = {
     // Each watch makes count + 1 requests: the last is the one that stops it.
     await (stub ? stubbed([planUrl(), 'GET'], 2 * rounds * (count + 1), run) : run());
     return { sdk: times.watchSdk, raw: times.watchRaw };
+  },
+
+  /**
+   * A watcher of `kind` ('sdk' or 'naive') of each id in `ids` (repeated ids: watchers
+   * of one project), running for `ms`: what they cost the server is read from its
+   * counters around this call.
+   */
+  async watchers(kind, ids, intervalMs, ms) {
+    const controller = new AbortController();
+    const runs = ids.map((id) => WATCHERS[kind](id, intervalMs, controller.signal));
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    controller.abort();
+    await Promise.allSettled(runs);
   },
 
   /** Calls of `kind` completed per second with `inFlight` kept running for about `ms`. */

@@ -29,6 +29,12 @@ const PLAN_CALLS = 500;
 /** Polls of a watch of the same plan, in rounds that alternate the SDK and raw. */
 const WATCH_POLLS = 100;
 const WATCH_ROUNDS = 6;
+/** Watchers of one project, and watches of different projects: requests per second. */
+const ONE_PROJECT_WATCHERS = [1, 10, 100];
+const ONE_PROJECT_INTERVAL_MS = 500;
+const ONE_PROJECT_MS = 5000;
+const MANY_PROJECTS = 40;
+const MANY_PROJECTS_MS = 10000;
 
 const log = (message) => console.error(`bench: ${message}`);
 
@@ -61,6 +67,25 @@ async function bigPlanProject() {
   });
   if (!res.ok) throw new Error(`POST /__dev/projects: HTTP ${res.status}`);
   return (await res.json()).id;
+}
+
+/** New projects in `status` (`count` of them). */
+async function newProjects(status, count) {
+  const res = await fetch(`${BASE_URL}/__dev/projects`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ status, count }),
+  });
+  if (!res.ok) throw new Error(`POST /__dev/projects: HTTP ${res.status}`);
+  const created = await res.json();
+  return created.ids ?? [created.id];
+}
+
+/** Plan requests the server has received so far. */
+async function planRequests() {
+  const res = await fetch(`${BASE_URL}/__dev/stats`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  if (!res.ok) throw new Error(`GET /__dev/stats: HTTP ${res.status}`);
+  return (await res.json()).route_requests.plan;
 }
 
 /** A new context (own cache, own renderer process) and page; uncaught errors fail the run. */
@@ -204,6 +229,42 @@ async function perCallAndThroughput(browser, projects) {
   return { perCall, throughput };
 }
 
+/**
+ * Requests per second the server receives from watchers: of one project (1, 10, 100 of
+ * them) and of 40 different projects at the default interval, the SDK's (shared polls,
+ * one request budget) against one loop each.
+ */
+async function watchers(browser, projects) {
+  const { page, check, close } = await callsPage(browser, projects);
+  const rate = async (kind, ids, intervalMs, ms) => {
+    const before = await planRequests();
+    await page.evaluate((a) => window.bench.watchers(...a), [kind, ids, intervalMs, ms]);
+    return ((await planRequests()) - before) / (ms / 1000);
+  };
+  const oneProject = [];
+  for (const count of ONE_PROJECT_WATCHERS) {
+    log(`watchers: ${count} of one project, every ${ONE_PROJECT_INTERVAL_MS} ms, ${ONE_PROJECT_MS} ms each way`);
+    const [id] = await newProjects('paused', 1);
+    const ids = Array.from({ length: count }, () => id);
+    oneProject.push({
+      watchers: count,
+      sdkPerSec: await rate('sdk', ids, ONE_PROJECT_INTERVAL_MS, ONE_PROJECT_MS),
+      naivePerSec: await rate('naive', ids, ONE_PROJECT_INTERVAL_MS, ONE_PROJECT_MS),
+    });
+  }
+  log(`watchers: ${MANY_PROJECTS} projects at the default interval, ${MANY_PROJECTS_MS} ms each way`);
+  const ids = await newProjects('paused', MANY_PROJECTS);
+  const manyProjects = {
+    projects: MANY_PROJECTS,
+    // The SDK's default interval, 2 s; the naive loops wait as long.
+    sdkPerSec: await rate('sdk', ids, undefined, MANY_PROJECTS_MS),
+    naivePerSec: await rate('naive', ids, 2000, MANY_PROJECTS_MS),
+  };
+  check();
+  await close();
+  return { intervalMs: ONE_PROJECT_INTERVAL_MS, oneProject, manyProjects };
+}
+
 async function memory(browser, projects) {
   log(`memory: ${MEMORY_CALLS} SDK calls in a fresh page`);
   const { page, check, close } = await callsPage(browser, projects);
@@ -230,6 +291,7 @@ try {
     ...(await perCallAndThroughput(browser, projects)),
     plan: await planCalls(browser, projects),
     watch: await watchPolls(browser, projects),
+    watchers: await watchers(browser, projects),
     memory: await memory(browser, projects),
   };
   writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);

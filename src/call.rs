@@ -112,7 +112,8 @@ impl<'a> Call<'a> {
             match delay {
                 // Waiting past the deadline would only turn the server's answer into a timeout.
                 Some(delay) if Date::now() + (delay as f64) < self.deadline => {
-                    timer::sleep(delay as u32, timer::on_abort(self.signal.as_ref())).await;
+                    let _aborted =
+                        timer::sleep(delay as u32, timer::on_abort(self.signal.as_ref())).await;
                     if self.signal.as_ref().is_some_and(AbortSignal::aborted) {
                         return Err(failure_error(Failure::Aborted));
                     }

@@ -28,9 +28,9 @@ pub fn on_abort(signal: Option<&AbortSignal>) -> Option<Wake> {
     signal.map(|signal| (EventTarget::from(signal.clone()), "abort"))
 }
 
-/// Resolves after `ms`, or as soon as one of the `wake` events fires (the caller then
-/// checks why).
-pub async fn sleep(ms: u32, wake: impl IntoIterator<Item = Wake>) {
+/// Resolves after `ms`, or as soon as one of the `wake` events fires: true when an
+/// event ended it (the caller then checks which), false when the time ran out.
+pub async fn sleep(ms: u32, wake: impl IntoIterator<Item = Wake>) -> bool {
     Wait::new(Some(ms), wake).await
 }
 
@@ -54,11 +54,15 @@ impl Wait {
 }
 
 impl Future for Wait {
-    type Output = ();
+    /// Whether an event ended the wait: the handler gets the event then, nothing from
+    /// a timer.
+    type Output = bool;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<bool> {
         // A bare timer or event cannot reject.
-        Pin::new(&mut self.done).poll(cx).map(drop)
+        Pin::new(&mut self.done)
+            .poll(cx)
+            .map(|woken| woken.is_ok_and(|value| value.is_object()))
     }
 }
 

@@ -125,7 +125,7 @@ impl Budget {
             if now + wait >= deadline {
                 return Err(Refused::Timeout);
             }
-            timer::sleep(wait.ceil() as u32, timer::on_abort(signal)).await;
+            let _aborted = timer::sleep(wait.ceil() as u32, timer::on_abort(signal)).await;
             if signal.is_some_and(AbortSignal::aborted) {
                 return Err(Refused::Aborted);
             }
@@ -148,14 +148,15 @@ impl Budget {
                 (self.line.clone(), "turn"),
                 (signal.clone().into(), "abort"),
             ];
-            match turn {
+            // However the wait ends, it looks again.
+            let _woken = match turn {
                 Turn::Go => {
                     place.admitted = true;
                     return true;
                 }
                 Turn::WaitMs(ms) => timer::sleep(ms.ceil() as u32, wake).await,
                 Turn::Behind => timer::Wait::new(None, wake).await,
-            }
+            };
         }
         false
     }

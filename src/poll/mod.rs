@@ -238,7 +238,7 @@ async fn run(shared: Rc<Shared>, fetch: Fetch, budget: Option<Rc<Budget>>) {
         if page::offline() {
             shared.set_state(WatchState::Offline);
             let wake = [page::on_online(), timer::on_abort(Some(&signal))];
-            Wait::new(None, wake.into_iter().flatten()).await;
+            let _online = Wait::new(None, wake.into_iter().flatten()).await;
             due = true;
             continue;
         }
@@ -275,7 +275,7 @@ async fn run(shared: Rc<Shared>, fetch: Fetch, budget: Option<Rc<Budget>>) {
 
 /// Waits until the next poll is due: the interval (longer on a hidden page, or after
 /// failures), shortened when a follower asks for a shorter one, and cut short when a
-/// hidden page is shown. Tells the followers where the poll stands meanwhile.
+/// hidden page is shown or the poll stops. Tells the followers where it stands.
 async fn wait_for_next(
     shared: &Shared,
     signal: &AbortSignal,
@@ -312,9 +312,10 @@ async fn wait_for_next(
         let mut wake: Vec<Wake> = vec![(shared.events.clone(), "interval")];
         wake.extend(timer::on_abort(Some(signal)));
         wake.extend(hidden.as_ref().map(page::on_shown));
-        timer::sleep((due_at - now).ceil() as u32, wake).await;
-        // A hidden page that is shown again polls at once.
-        if hidden.is_some() && page::hidden().is_none() {
+        let by_event = timer::sleep((due_at - now).ceil() as u32, wake).await;
+        // Only a shorter interval asked for means another look; the timer, a stop and
+        // a hidden page shown again all mean: poll now.
+        if !by_event || signal.aborted() || (hidden.is_some() && page::hidden().is_none()) {
             return;
         }
     }
@@ -436,7 +437,7 @@ impl Member {
                     waker.clone_from(cx.waker());
                     return Poll::Pending;
                 }
-                Poll::Ready(()) => self.wait = None,
+                Poll::Ready(_) => self.wait = None,
             }
         }
     }

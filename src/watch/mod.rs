@@ -138,6 +138,7 @@ impl Watch {
     }
 
     /// The next changed plan as the shared poll holds it, not copied: what JS reads.
+    #[cfg(feature = "js")]
     pub(crate) fn poll_shared(
         &mut self,
         cx: &mut Context<'_>,

@@ -459,6 +459,36 @@ fn table(machine: &Machine, sizes: &Sizes, r: &Results) -> Result<String> {
             .into(),
     );
 
+    let interval = r.num("/watchers/intervalMs")?;
+    let groups =
+        r.0.pointer("/watchers/oneProject")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+    for i in 0..groups {
+        let at = |key: &str| r.num(&format!("/watchers/oneProject/{i}/{key}"));
+        let (watchers, sdk, naive) = (at("watchers")?, at("sdkPerSec")?, at("naivePerSec")?);
+        row(
+            &format!("server requests/s: {watchers} watchers of one project"),
+            format!("SDK {sdk:.1}/s, naive {naive:.1}/s"),
+            format!(
+                "every {interval} ms, each watcher with a client of its own; the SDK's share one poll, \
+                 the naive ones are one fetch loop each; counted by the server"
+            ),
+        );
+    }
+    let many = |key: &str| r.num(&format!("/watchers/manyProjects/{key}"));
+    row(
+        &format!("server requests/s: {} watches of different projects", many("projects")?),
+        format!(
+            "SDK {:.1}/s, naive {:.1}/s",
+            many("sdkPerSec")?,
+            many("naivePerSec")?
+        ),
+        "the default interval, 2 s: together 20 polls a second; the SDK's request budget (8/s, burst \
+         20) stretches them, the naive loops ask for all 20"
+            .into(),
+    );
+
     let levels =
         r.0.pointer("/throughput")
             .and_then(Value::as_array)

@@ -13,6 +13,16 @@ use std::process::Command;
 /// Rows in the largest-items table.
 const TOP: usize = 15;
 
+/// The modules of the live-dashboard layer (shared polls, the request budget, watches).
+const LIVE: [&str; 6] = [
+    "deepwork_client::poll::",
+    "deepwork_client::budget::",
+    "deepwork_client::watch::",
+    "deepwork_client::timer::",
+    "deepwork_client::page::",
+    "deepwork_client::bindings::watch::",
+];
+
 /// One item of the module (a function, a data segment, a section) or a group of its
 /// monomorphizations, with its shallow size in the module built with names.
 pub struct Item {
@@ -213,10 +223,18 @@ pub fn tables(items: &[Item]) -> String {
     for (krate, bytes) in crates {
         out.push_str(&format!("| {krate} | {bytes} | {:.1} |\n", percent(bytes)));
     }
-    out.push_str(
-        "\n`js_sys::futures::future_to_promise`'s closure is the future every JS call runs: \
+    let live: u64 = items
+        .iter()
+        .filter(|item| LIVE.iter().any(|module| item.name.contains(module)))
+        .map(|item| item.bytes)
+        .sum();
+    out.push_str(&format!(
+        "\nThe live layer's own functions (the modules poll, budget, watch, timer, page and the JS \
+         watch class): {live} bytes ({:.1} %); what they inline into other functions counts there.\n\
+         `js_sys::futures::future_to_promise`'s closure is the future every JS call runs: \
          the SDK's calls are inlined into it.\n",
-    );
+        percent(live)
+    ));
     out
 }
 
