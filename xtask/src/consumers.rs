@@ -1,8 +1,8 @@
 //! The npm consumer tests: the release package is packed with `npm pack`, installed
 //! from that tarball into each fixture under tests/consumers/ (a plain page, a Web
 //! Worker, a Vite app, Node, TypeScript, and the package's own contents), and each
-//! fixture's `node --test` file runs against a devserver of its own. The README's
-//! "Install and use" snippets are checked against the fixtures they are copied from.
+//! fixture's `node --test` file runs against a devserver of its own. The snippets of
+//! README.md and docs/ are checked against the fixtures they are copied from.
 //!
 //! Lockfiles: each fixture declares `"deepwork-client":
 //! "file:../../../target/consumers/deepwork-client.tgz"` and commits its lockfile, which
@@ -87,8 +87,8 @@ pub fn run(root: &Path, tools: &Tools, devserver_bin: &Path) -> Result<Vec<Row>>
         };
         rows.push((name, passed, failed, ok));
     }
-    let (passed, failed) = check_readme(root);
-    rows.push(("npm: README snippets", passed, failed, failed == 0));
+    let (passed, failed) = check_snippets(root);
+    rows.push(("npm: docs snippets", passed, failed, failed == 0));
     Ok(rows)
 }
 
@@ -243,55 +243,78 @@ fn node_test(dir: &Path, file: &str, server: &Devserver) -> Result<(u32, u32, bo
     Ok((counts.passed, counts.failed, ok))
 }
 
-/// README.md marks each snippet with `<!-- snippet: tests/consumers/DIR/FILE#REGION -->`
-/// on the line before its fenced block; the block must equal the lines between
-/// `#region REGION` and `#endregion` in that file, less their common indentation.
-/// Every fixture but `package` must be quoted at least once. Returns (passed, failed).
-fn check_readme(root: &Path) -> (u32, u32) {
-    let readme = fs::read_to_string(root.join("README.md")).unwrap_or_default();
-    let lines: Vec<&str> = readme.lines().collect();
+/// README.md and each page of docs/ mark a snippet with
+/// `<!-- snippet: tests/consumers/DIR/FILE#REGION -->` on the line before its fenced
+/// block; the block must equal the lines between `#region REGION` and `#endregion` in
+/// that file, less their common indentation. Every fixture but `package` must be quoted
+/// at least once. Returns (passed, failed).
+fn check_snippets(root: &Path) -> (u32, u32) {
     let (mut passed, mut failed) = (0, 0);
     let mut quoted: Vec<String> = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let Some(source) = line
-            .trim()
-            .strip_prefix("<!-- snippet: ")
-            .and_then(|s| s.strip_suffix(" -->"))
-        else {
-            continue;
-        };
-        let block = fenced_block(&lines[i + 1..]);
-        match (block, region(root, source)) {
-            (Some(block), Ok(expected)) if block == expected => {
-                passed += 1;
-                eprintln!("README snippet {source}: same as the fixture");
+    for page in pages(root) {
+        let name = page
+            .strip_prefix(root)
+            .unwrap_or(&page)
+            .display()
+            .to_string();
+        let text = fs::read_to_string(&page).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(source) = line
+                .trim()
+                .strip_prefix("<!-- snippet: ")
+                .and_then(|s| s.strip_suffix(" -->"))
+            else {
+                continue;
+            };
+            let block = fenced_block(&lines[i + 1..]);
+            match (block, region(root, source)) {
+                (Some(block), Ok(expected)) if block == expected => {
+                    passed += 1;
+                    eprintln!("{name} snippet {source}: same as the fixture");
+                }
+                (None, _) => {
+                    failed += 1;
+                    eprintln!("{name} snippet {source}: no fenced block right after the marker");
+                }
+                (Some(_), Err(e)) => {
+                    failed += 1;
+                    eprintln!("{name} snippet {source}: {e}");
+                }
+                (Some(_), Ok(expected)) => {
+                    failed += 1;
+                    eprintln!(
+                        "{name} snippet {source}: differs from the fixture, which has:\n{expected}"
+                    );
+                }
             }
-            (None, _) => {
-                failed += 1;
-                eprintln!("README snippet {source}: no fenced block right after the marker");
-            }
-            (Some(_), Err(e)) => {
-                failed += 1;
-                eprintln!("README snippet {source}: {e}");
-            }
-            (Some(_), Ok(expected)) => {
-                failed += 1;
-                eprintln!(
-                    "README snippet {source}: differs from the fixture, which has:\n{expected}"
-                );
-            }
+            quoted.extend(source.split('/').nth(2).map(str::to_owned));
         }
-        quoted.extend(source.split('/').nth(2).map(str::to_owned));
     }
     for (dir, _, _) in FIXTURES.iter().filter(|(dir, _, _)| *dir != "package") {
         if quoted.iter().any(|q| q == dir) {
             passed += 1;
         } else {
             failed += 1;
-            eprintln!("README quotes nothing from tests/consumers/{dir}");
+            eprintln!("no page quotes anything from tests/consumers/{dir}");
         }
     }
     (passed, failed)
+}
+
+/// The pages whose snippets are checked: README.md and every page of docs/.
+fn pages(root: &Path) -> Vec<PathBuf> {
+    let mut pages = vec![root.join("README.md")];
+    let mut docs: Vec<PathBuf> = fs::read_dir(root.join("docs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    docs.sort();
+    pages.extend(docs);
+    pages
 }
 
 /// The text of the fenced block that starts on the first line of `lines`.

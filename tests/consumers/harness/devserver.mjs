@@ -41,6 +41,20 @@ export async function planRequestTimes(id) {
   return request_ms.plan;
 }
 
+/** Runs one simulation step on the project now (a planning project gets its plan). */
+export async function advance(id) {
+  return dev('POST', `/projects/${encodeURIComponent(id)}/advance`, { steps: 1 });
+}
+
+/** Deletes the project as another client would. */
+export async function deleteProject(id) {
+  const response = await fetch(`${baseUrl}/api/mission-control/projects/${encodeURIComponent(id)}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (!response.ok) throw new Error(`DELETE project: ${response.status}`);
+}
+
 /** How many tasks the server has for the project. */
 export async function taskCount(id) {
   const { projects } = await dev('GET', '/projects');

@@ -8,7 +8,9 @@ import { cancelProject, DeepWorkClient, DeepWorkError, isDeepWorkError } from 'd
 import {
   checkDraftNotApproved, checkListing, checkPlan, checkWatchEnded, INVALID_STATE_STATUSES, LISTING, prepareListing, WATCH_INTERVAL_MS,
 } from '../harness/checks.mjs';
-import { baseUrl, cancelRequests, createProject, planRequestTimes, serverStatus, token } from '../harness/devserver.mjs';
+import {
+  advance, baseUrl, cancelRequests, createProject, deleteProject, planRequestTimes, serverStatus, token,
+} from '../harness/devserver.mjs';
 import { cancel } from './cancel.mjs';
 
 test('the README example cancels a project on its first call', async () => {
@@ -124,6 +126,41 @@ test('a watch aborted mid-way through its signal ends its for-await without an e
   assert.deepEqual(seen, ['executing']);
   assert.equal((await planRequestTimes(projectId)).length, 1);
   assert.equal(await serverStatus(projectId), 'executing');
+});
+
+test('watchProjects lists the projects, then names one started and one deleted behind its back', WATCH_TEST, async () => {
+  const client = new DeepWorkClient({ token, baseUrl });
+  const leaving = await createProject('paused');
+  const controller = new AbortController();
+  const list = client.watchProjects({ intervalMs: WATCH_INTERVAL_MS, signal: controller.signal });
+  const first = await list.next();
+  assert.ok(first.value.added.includes(leaving), 'the first list has every project as added');
+  assert.equal(first.value.added.length, first.value.projects.length);
+  assert.equal(list.state.status, 'live');
+  const appearing = await createProject('draft');
+  await deleteProject(leaving);
+  const seen = { added: [], removed: [], changed: [] };
+  while (seen.added.length + seen.removed.length < 2) {
+    const { value } = await list.next();
+    for (const key of Object.keys(seen)) seen[key].push(...value[key]);
+  }
+  assert.deepEqual(seen, { added: [appearing], removed: [leaving], changed: [] });
+  controller.abort();
+  assert.equal((await list.next()).done, true);
+  assert.equal(list.state.status, 'ended');
+});
+
+test('waitForProject resolves with the plan once the project is planned, and rejects what can no longer come', WATCH_TEST, async () => {
+  const client = new DeepWorkClient({ token, baseUrl });
+  const id = await createProject('planning');
+  const planned = client.waitForProject(id, { until: 'awaiting_approval', intervalMs: WATCH_INTERVAL_MS });
+  await advance(id);
+  const plan = await planned;
+  assert.equal(plan.project.status, 'awaiting_approval');
+  assert.ok(plan.tasks.length > 0);
+  const err = await client.waitForProject(id, { until: 'planning' }).catch((e) => e);
+  assert.equal(err.kind, 'invalid_state');
+  assert.equal(err.currentStatus, 'awaiting_approval');
 });
 
 test('a connection refused rejects with kind network', async () => {

@@ -123,6 +123,62 @@ async function follow(client: DeepWorkClient, id: string, signal: AbortSignal, s
 }
 // #endregion
 
+// #region dashboard
+import type { ProjectListChange, WatchState } from 'deepwork-client';
+
+/** What a dashboard's connection indicator says of a watch. */
+function indicator(state: WatchState): string {
+  switch (state.status) {
+    case 'live':
+      return 'Live';
+    case 'hidden':
+      return 'Paused while hidden';
+    case 'offline':
+      return 'Offline';
+    case 'retrying': {
+      const seconds = Math.max(0, Math.ceil((state.nextPollAt - Date.now()) / 1000));
+      return `Reconnecting in ${seconds} s (${state.error.status ?? state.error.kind})`;
+    }
+    case 'ended':
+      return 'Ended';
+  }
+}
+
+/** Keeps a list of projects current: `show` gets each change, `status` the indicator. */
+async function liveList(client: DeepWorkClient, signal: AbortSignal, show: (change: ProjectListChange) => void, status: (text: string) => void) {
+  const list = client.watchProjects({ signal, onStateChange: (state) => status(indicator(state)) });
+  for await (const change of list) {
+    show(change); // change.projects, and which ids were added, removed or changed
+  }
+}
+
+/** Starts a project and waits for its plan, ready to be approved. */
+async function startAndPlan(client: DeepWorkClient, description: string): Promise<Plan> {
+  const project = await client.startProject(description);
+  return client.waitForProject(project.id, { until: 'awaiting_approval', timeoutMs: 300_000 });
+}
+// #endregion
+
+// The live layer's types: what each watch yields, and what `until` may be.
+const listYieldsChanges: Same<Yielded<ReturnType<DeepWorkClient['watchProjects']>>, ProjectListChange> = true;
+async function liveOptions(client: DeepWorkClient): Promise<void> {
+  await client.waitForProject('p-1', { until: ['completed', 'cancelled'] });
+  await client.waitForProject('p-1', { until: (plan) => plan.progress.percent >= 50 });
+  // @ts-expect-error: until is a status, a list of them, or a function of the plan.
+  await client.waitForProject('p-1', { until: 'archived' });
+  // @ts-expect-error: until is required.
+  await client.waitForProject('p-1', {});
+  new DeepWorkClient({ token: 't', rateLimit: false });
+  new DeepWorkClient({ token: 't', rateLimit: { burst: 30, perSecond: 10 } });
+  // @ts-expect-error: a rate limit is false or { burst, perSecond }.
+  new DeepWorkClient({ token: 't', rateLimit: true });
+  const state: WatchState = client.watchProject('p-1').state;
+  if (state.status === 'retrying') {
+    const error: DeepWorkError = state.error;
+    void error;
+  }
+}
+
 // A watch yields plans, and has its own options.
 type Yielded<T> = T extends AsyncIterable<infer P> ? P : never;
 const watchYieldsPlans: Same<Yielded<ReturnType<DeepWorkClient['watchProject']>>, Plan> = true;
@@ -178,3 +234,4 @@ function fields(err: unknown): void {
 
 void [statusIsTheUnion, statusIsNamed, notAStatus, kindIsClosed, resolvesTyped, methodResolvesTyped, projectIsTyped, rejected, fields];
 void [planIsTyped, listIsTyped, approveIsTyped, listFilterIsTheStatus, planFields, follow, watchYieldsPlans, watchOptions];
+void [liveList, startAndPlan, listYieldsChanges, liveOptions];

@@ -46,6 +46,35 @@ pub async fn follow(client: &DeepWorkClient, id: &str, show: impl Fn(f64)) -> Re
 }
 // #endregion
 
+// #region live
+use deepwork_client::{NewProject, Plan, ProjectFilter, WaitOptions, WatchState};
+
+/// Keeps a dashboard's list current: `show` gets each list with what changed, `status`
+/// where the watch stands ("Reconnecting in 8 s", "Offline", …).
+pub async fn live_list(
+    client: &DeepWorkClient,
+    show: impl Fn(&[String], &[String]),
+    status: impl Fn(&WatchState) + 'static,
+) -> Result<(), Error> {
+    let options = WatchOptions::new().on_state_change(status);
+    let mut projects = client.watch_projects(&ProjectFilter::new(), options)?;
+    while let Some(update) = projects.next().await {
+        let update = update?;
+        show(&update.added, &update.removed); // and update.changed, update.list
+    }
+    Ok(())
+}
+
+/// Starts a project and waits for its plan, ready to be approved.
+pub async fn start_and_plan(client: &DeepWorkClient, goal: &str) -> Result<Plan, Error> {
+    let project = client.start_project(&NewProject::new(goal)).await?;
+    let waiting = WaitOptions::new().timeout(Duration::from_secs(300));
+    client
+        .wait_for_project(&project.id, ProjectStatus::AwaitingApproval, waiting)
+        .await
+}
+// #endregion
+
 /// Starts a cancel from a UI event, as a frontend does: the future runs on the page.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn start(base_url: String, token: String, id: String) {
