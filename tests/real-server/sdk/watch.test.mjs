@@ -57,6 +57,35 @@ test('a watch of a project that has already ended yields its plan once, from one
   assert.deepEqual(polls(from, project.id), [200]);
 });
 
+test('watches of one project, each of its own client, share one poll: one request per interval', async () => {
+  const shared = await makeProject('paused');
+  // A lone watch of another project at the same interval is the clock.
+  const clock = await makeProject('paused');
+  const from = mark();
+  await page.watchTogether([...Array(10).fill(shared.id), clock.id], { intervalMs: 500 });
+  await pollsOf(from, clock.id, 8);
+  await page.stopTogether();
+  const [together, alone] = [polls(from, shared.id), polls(from, clock.id)];
+  assert.ok(Math.abs(together.length - alone.length) <= 1, `ten watchers: ${together.length} polls, one watcher: ${alone.length}`);
+  assert.ok(together.every((status) => status === 200), `poll answers: ${together}`);
+  // The last to leave stopped the poll: while another watch polls three times, the
+  // project is polled no more.
+  const stopped = mark();
+  const other = await makeProject('paused');
+  await page.watchTogether([other.id], { intervalMs: 500 });
+  await pollsOf(stopped, other.id, 3);
+  await page.stopTogether();
+  assert.deepEqual(polls(stopped, shared.id), []);
+});
+
+/** Waits until PocketPaw's log shows `count` plan requests for `id` since `from`. */
+async function pollsOf(from, id, count) {
+  for (let read = 0; polls(from, id).length < count; read++) {
+    assert.ok(read < 300, `${id} was polled ${count} times`);
+    await new Promise((done) => setTimeout(done, 100)); // the next look at the log
+  }
+}
+
 test('the page threw nothing', () => {
   assert.deepEqual(page.problems, []);
 });

@@ -26,7 +26,9 @@ export const CLIENT = { baseUrl: pocketpaw.url, token: pocketpaw.token };
  * `client`'s options: `{ value }` or `{ error }`), `callAll(calls, client?)` (many
  * `[method, args]` at once, an array of those), `watch(projectId, options)` (a
  * watch to its end: `{ statuses, error? }`; `watching(n)` waits until it has seen `n`
- * plans), and `problems`: what the page logged as errors or threw.
+ * plans), `watchTogether(ids, options)` (a watch per id, each of its own client, kept
+ * running until `stopTogether()`), and `problems`: what the page logged as errors or
+ * threw.
  */
 export function usePage() {
   const session = { browser: undefined, site: undefined, page: undefined, problems: [] };
@@ -50,6 +52,9 @@ export function usePage() {
     watch: (projectId, options) =>
       session.page.evaluate(([options, id, watchOptions]) => window.watch(options, id, watchOptions), [CLIENT, projectId, options]),
     watching: (plans) => session.page.waitForFunction((n) => window.watched?.length >= n, plans, { timeout: 30_000 }),
+    watchTogether: (ids, options) =>
+      session.page.evaluate(([client, ids, options]) => window.watchTogether(client, ids, options), [CLIENT, ids, options]),
+    stopTogether: () => session.page.evaluate(() => window.stopTogether()),
     problems: session.problems,
   };
 }
