@@ -75,7 +75,7 @@ impl<'a> Call<'a> {
             if let Some(budget) = self.budget.as_ref().filter(|_| self.admit) {
                 match budget.admit_call(self.deadline, self.signal.as_ref()).await {
                     Ok(()) => {}
-                    Err(Refused::Timeout) => return Err(self.timed_out()),
+                    Err(Refused::Timeout) => return Err(self.budget_spent()),
                     Err(Refused::Aborted) => return Err(failure_error(Failure::Aborted)),
                 }
             }
@@ -147,18 +147,37 @@ impl<'a> Call<'a> {
         (outcome, error)
     }
 
+    /// The request budget had no room for this attempt within the call's time.
+    fn budget_spent(&self) -> Error {
+        timeout(
+            "The request budget had no room for the request within the call's timeout (",
+            self.limits.timeout_ms,
+            " ms)",
+        )
+    }
+
     fn timed_out(&self) -> Error {
-        let mut message = String::from("No answer from the server within the call's timeout (");
-        text::push_decimal(&mut message, u64::from(self.limits.timeout_ms));
-        message.push_str(" ms); the request was aborted");
-        Error::new(ErrorKind::Timeout, message)
+        timeout(
+            "No answer from the server within the call's timeout (",
+            self.limits.timeout_ms,
+            " ms); the request was aborted",
+        )
     }
 }
 
 fn attempt_timed_out(attempt_ms: u32) -> Error {
-    let mut message = String::from("No answer within the attempt's timeout (");
-    text::push_decimal(&mut message, u64::from(attempt_ms));
-    message.push_str(" ms); the attempt was aborted");
+    timeout(
+        "No answer within the attempt's timeout (",
+        attempt_ms,
+        " ms); the attempt was aborted",
+    )
+}
+
+/// A `Timeout` error whose message has the milliseconds between `before` and `after`.
+fn timeout(before: &str, ms: u32, after: &str) -> Error {
+    let mut message = String::from(before);
+    text::push_decimal(&mut message, u64::from(ms));
+    message.push_str(after);
     Error::new(ErrorKind::Timeout, message)
 }
 

@@ -580,3 +580,23 @@ async fn an_offline_browser_does_not_poll_and_polls_at_once_when_back() {
     assert_eq!(changes(&first, &plan), 1, "polled at once when online");
     call(&watch, "return");
 }
+
+#[wasm_bindgen_test]
+async fn a_calls_wait_for_the_budget_counts_against_its_timeout() {
+    let server = lenient();
+    let id = new_project(&server, "paused").await;
+    // A budget of one request, refilled once in 100 s: the second call cannot get one.
+    let limit = obj(&[("burst", 1.into()), ("perSecond", 0.01.into())]);
+    let client = client(&server, &[("rateLimit", limit)]);
+    JsFuture::from(client.get_plan(id.as_str().into(), JsValue::UNDEFINED))
+        .await
+        .expect("the first call goes");
+    let before = plan_requests(&server, &id).await;
+    let options = obj(&[("timeoutMs", 300.into())]);
+    let error = expect_error(
+        JsFuture::from(client.get_plan(id.as_str().into(), options)).await,
+        "timeout",
+    );
+    assert_eq!(number(&error, "attempts"), Some(0.0), "it never went out");
+    assert_eq!(plan_requests(&server, &id).await, before, "no request");
+}
