@@ -161,6 +161,7 @@ enum JsCall {
     List,
     Get(JsValue),
     Delete(JsValue),
+    Wait(JsValue),
 }
 
 impl JsCall {
@@ -175,7 +176,8 @@ impl JsCall {
             | Self::Skip(id, _)
             | Self::Retry(id, _)
             | Self::Get(id)
-            | Self::Delete(id) => Some(id),
+            | Self::Delete(id)
+            | Self::Wait(id) => Some(id),
         }
     }
 }
@@ -192,6 +194,7 @@ async fn run(caller: Caller, call: JsCall, options: JsValue) -> Result<JsValue, 
         (Caller::Function(_), _) => &FUNCTION_KEYS,
         (_, JsCall::Start(_)) => &START_KEYS,
         (_, JsCall::List) => &LIST_KEYS,
+        (_, JsCall::Wait(_)) => &WAIT_KEYS,
         _ => &METHOD_KEYS,
     };
     let mut options = options::read(&options, keys).map_err(about)?;
@@ -226,6 +229,20 @@ async fn run(caller: Caller, call: JsCall, options: JsValue) -> Result<JsValue, 
         JsCall::Retry(_, task) => client.retry_task(&id, &task_id(&task)?).await?.into(),
         JsCall::List => client.list_projects(&options.filter).await?.into(),
         JsCall::Get(_) => client.get_project(&id).await?.into(),
+        JsCall::Wait(_) => {
+            // A function that throws ends the wait with what it threw.
+            let thrown = Rc::new(RefCell::new(None));
+            let until = until(&options.until, &thrown).map_err(about)?;
+            let mut wait = WaitOptions::new();
+            wait.timeout = options.call.timeout;
+            wait.interval = options.interval;
+            wait.signal = options.call.signal.take();
+            let plan = client.wait_for_project(&id, until, wait).await;
+            if let Some(thrown) = thrown.take() {
+                return Err(thrown);
+            }
+            plan?.into()
+        }
         JsCall::Delete(_) => {
             client.delete_project(&id).await?;
             JsValue::UNDEFINED
@@ -404,24 +421,7 @@ impl JsClient {
         #[wasm_bindgen(js_name = projectId, unchecked_param_type = "string")] project_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "WaitForProjectOptions")] options: JsValue,
     ) -> Promise {
-        let client = self.0.clone();
-        future_to_promise(async move {
-            let id = options::string(&project_id, "projectId must be a string")?;
-            let about = |e: Error| e.for_project(&id);
-            let options = options::read(&options, &WAIT_KEYS).map_err(about)?;
-            // A function that throws ends the wait with what it threw.
-            let thrown = Rc::new(RefCell::new(None));
-            let until = until(&options.until, &thrown).map_err(about)?;
-            let mut wait = WaitOptions::new();
-            wait.timeout = options.call.timeout;
-            wait.interval = options.interval;
-            wait.signal = options.call.signal;
-            let plan = client.wait_for_project(&id, until, wait).await;
-            match thrown.take() {
-                Some(thrown) => Err(thrown),
-                None => Ok(plan?.into()),
-            }
-        })
+        self.run(JsCall::Wait(project_id), options)
     }
 
     /// Lists projects, by `status` and at most `limit` of them; `count` is how many
