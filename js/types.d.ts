@@ -186,6 +186,8 @@ export interface WaitForProjectOptions {
   signal?: AbortSignal;
   /** Milliseconds between polls, as for `watchProject`. */
   intervalMs?: number;
+  /** Called with each new state of the watch the wait rides on, as for `watchProject`. */
+  onStateChange?: (state: WatchState) => void;
 }
 
 /**

@@ -26,11 +26,11 @@ pub fn offline() -> bool {
     field(&navigator, "onLine").as_bool() == Some(false)
 }
 
-/// The event that fires when the browser is online again, where the global object can
-/// tell (a Window or a Worker).
-pub fn on_online() -> Option<Wake> {
+/// The global object's `online` or `offline` event, where it has them (a Window or a
+/// Worker).
+pub fn on_network(event: &'static str) -> Option<Wake> {
     let global = js_sys::global();
     global
         .dyn_ref::<EventTarget>()
-        .map(|target| (target.clone(), "online"))
+        .map(|target| (target.clone(), event))
 }

@@ -556,13 +556,23 @@ async fn an_offline_browser_does_not_poll_and_polls_at_once_when_back() {
     let id = moving_project(&server).await;
     let watch = watch_of(&client(&server, &[]), &id, fast(&[]));
     let first = next_plan(&watch).await;
+    // A watch that waits a minute between polls hears the network go at once.
+    let slow_id = new_project(&server, "paused").await;
+    let slow = watch_of(
+        &client(&server, &[]),
+        &slow_id,
+        obj(&[("intervalMs", 60_000.into())]),
+    );
+    next_plan(&slow).await;
     network.set(false);
     // The poll under way finishes; then the watch waits for the network.
     let deadline = Date::now() + 10_000.0;
-    while state(&watch) != "offline" && Date::now() < deadline {
+    while (state(&watch) != "offline" || state(&slow) != "offline") && Date::now() < deadline {
         plan_requests(&server, &id).await;
     }
     assert_eq!(state(&watch), "offline");
+    assert_eq!(state(&slow), "offline", "not a minute later");
+    call(&slow, "return");
     // Offline, the watch waits for the network alone: no timer that could poll.
     assert_eq!(timers.pending(), 0.0, "no timer while offline");
     let offline = plan_requests(&server, &id).await;
@@ -599,4 +609,31 @@ async fn a_calls_wait_for_the_budget_counts_against_its_timeout() {
     );
     assert_eq!(number(&error, "attempts"), Some(0.0), "it never went out");
     assert_eq!(plan_requests(&server, &id).await, before, "no request");
+}
+
+#[wasm_bindgen_test]
+async fn a_watch_aborted_through_its_signal_is_gone_before_its_next_turn() {
+    let server = lenient();
+    let client = client(&server, &[]);
+    let id = moving_project(&server).await;
+    let controller = AbortController::new().expect("an AbortController");
+    // A minute between polls: the old watch's poll would not look again soon.
+    let options = obj(&[
+        ("intervalMs", 60_000.into()),
+        ("signal", controller.signal().into()),
+    ]);
+    let old = watch_of(&client, &id, options);
+    let before = next_plan(&old).await;
+    advance(&server, &id, 1).await;
+    // Aborted while its caller holds a plan (no next() pending), then a new watch at
+    // once: it starts a poll of its own, and sees the project as it is now.
+    controller.abort();
+    let new = watch_of(&client, &id, fast(&[]));
+    let first = next_plan(&new).await;
+    assert_eq!(
+        changes(&before, &first),
+        1,
+        "the plan as it is now, not the old poll's"
+    );
+    call(&new, "return");
 }

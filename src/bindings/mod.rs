@@ -237,6 +237,9 @@ async fn run(caller: Caller, call: JsCall, options: JsValue) -> Result<JsValue, 
             wait.timeout = options.call.timeout;
             wait.interval = options.interval;
             wait.signal = options.call.signal.take();
+            if let Some(listener) = options.on_state_change.take() {
+                wait = wait.on_state_change(watch::state_listener(listener));
+            }
             let plan = client.wait_for_project(&id, until, wait).await;
             if let Some(thrown) = thrown.take() {
                 return Err(thrown);

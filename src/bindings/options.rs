@@ -98,7 +98,13 @@ pub const WATCH_LIST_KEYS: [&str; 6] = [
     "onStateChange",
 ];
 /// Keys of `waitForProject`'s options; its `timeoutMs` is the whole wait's.
-pub const WAIT_KEYS: [&str; 4] = ["until", "timeoutMs", "signal", "intervalMs"];
+pub const WAIT_KEYS: [&str; 5] = [
+    "until",
+    "timeoutMs",
+    "signal",
+    "intervalMs",
+    "onStateChange",
+];
 
 // JS's own names, for what the JS layer checks before the Rust API sees it.
 pub(crate) const BAD_INTERVAL: &str =

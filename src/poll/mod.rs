@@ -102,7 +102,7 @@ impl Registry {
             .iter()
             .filter(|(k, _)| k == key)
             .filter_map(|(_, poll)| poll.upgrade())
-            .find(|shared| shared.inner.borrow().end.is_none() && !shared.stop.signal().aborted());
+            .find(|shared| shared.inner.borrow().end.is_none() && shared.followed());
         let shared = match running {
             Some(shared) => shared,
             None => {
@@ -137,9 +137,17 @@ struct Inner {
     /// Set when the poll ended: after a final value (None) or an error that ends it.
     end: Option<Option<Error>>,
     state: WatchState,
-    /// Each follower's id, interval and listener.
-    followers: Vec<(u64, u32, Option<Listener>)>,
+    followers: Vec<Following>,
     next_id: u64,
+}
+
+/// A follower as the poll sees it: what it asked for, who hears its states, and the
+/// signal that ends it.
+struct Following {
+    id: u64,
+    interval_ms: u32,
+    on_state: Option<Listener>,
+    signal: Option<AbortSignal>,
 }
 
 impl Shared {
@@ -158,6 +166,24 @@ impl Shared {
         })
     }
 
+    /// Whether any follower still follows, once those whose signal fired are let go:
+    /// a watch aborted a moment ago is gone at once, before its own next turn, so that
+    /// a watch started right after it starts a poll of its own. When none is left the
+    /// poll stops, its request in flight aborted.
+    fn followed(&self) -> bool {
+        let left = {
+            let mut inner = self.inner.borrow_mut();
+            inner
+                .followers
+                .retain(|f| !f.signal.as_ref().is_some_and(AbortSignal::aborted));
+            inner.followers.is_empty()
+        };
+        if left {
+            self.stop.abort();
+        }
+        !self.stop.signal().aborted()
+    }
+
     fn dispatch(&self, name: &str) {
         if let Ok(event) = Event::new(name) {
             let _ = self.events.dispatch_event(&event);
@@ -167,11 +193,7 @@ impl Shared {
     /// The shortest interval a follower asked for.
     fn interval_ms(&self) -> u32 {
         let inner = self.inner.borrow();
-        let shortest = inner
-            .followers
-            .iter()
-            .map(|(_, interval, _)| *interval)
-            .min();
+        let shortest = inner.followers.iter().map(|f| f.interval_ms).min();
         shortest.unwrap_or(policy::DEFAULT_INTERVAL_MS)
     }
 
@@ -201,7 +223,7 @@ impl Shared {
             inner
                 .followers
                 .iter()
-                .filter_map(|(_, _, l)| l.clone())
+                .filter_map(|f| f.on_state.clone())
                 .collect()
         };
         // Listeners run with nothing borrowed: they may read the state again.
@@ -237,10 +259,13 @@ async fn run(shared: Rc<Shared>, fetch: Fetch, budget: Option<Rc<Budget>>) {
         }
         if page::offline() {
             shared.set_state(WatchState::Offline);
-            let wake = [page::on_online(), timer::on_abort(Some(&signal))];
+            let wake = [page::on_network("online"), timer::on_abort(Some(&signal))];
             let _online = Wait::new(None, wake.into_iter().flatten()).await;
             due = true;
             continue;
+        }
+        if !shared.followed() {
+            return;
         }
         if let Some(budget) = &budget {
             if !budget.admit_poll(&signal).await {
@@ -312,10 +337,12 @@ async fn wait_for_next(
         let mut wake: Vec<Wake> = vec![(shared.events.clone(), "interval")];
         wake.extend(timer::on_abort(Some(signal)));
         wake.extend(hidden.as_ref().map(page::on_shown));
+        wake.extend(page::on_network("offline"));
         let by_event = timer::sleep((due_at - now).ceil() as u32, wake).await;
-        // Only a shorter interval asked for means another look; the timer, a stop and
-        // a hidden page shown again all mean: poll now.
-        if !by_event || signal.aborted() || (hidden.is_some() && page::hidden().is_none()) {
+        // Only a shorter interval asked for means another look; the timer, a stop, a
+        // hidden page shown again and the network gone all end the wait.
+        let shown = hidden.is_some() && page::hidden().is_none();
+        if !by_event || signal.aborted() || shown || page::offline() {
             return;
         }
     }
@@ -371,9 +398,12 @@ impl Member {
             let mut inner = shared.inner.borrow_mut();
             let id = inner.next_id;
             inner.next_id += 1;
-            inner
-                .followers
-                .push((id, joining.interval_ms, joining.on_state.clone()));
+            inner.followers.push(Following {
+                id,
+                interval_ms: joining.interval_ms,
+                on_state: joining.on_state.clone(),
+                signal: joining.signal.clone(),
+            });
             id
         };
         // Asking for a shorter interval than the loop waits: it looks again.
@@ -453,7 +483,7 @@ impl Member {
         }
         let (alone, told) = {
             let mut inner = self.shared.inner.borrow_mut();
-            inner.followers.retain(|(id, _, _)| *id != self.id);
+            inner.followers.retain(|f| f.id != self.id);
             // When the poll ended, every listener heard it already.
             (
                 inner.followers.is_empty(),

@@ -6,6 +6,7 @@ use crate::client::DeepWorkClient;
 use crate::error::{Error, ErrorKind};
 use crate::model::{Plan, ProjectStatus};
 use crate::options::{whole_ms, BAD_TIMEOUT};
+use crate::poll::Listener;
 use crate::text;
 use crate::timer::{self, Armed};
 use std::fmt;
@@ -91,7 +92,7 @@ impl fmt::Debug for Until {
 /// let options = WaitOptions::new().timeout(Duration::from_secs(120));
 /// assert_eq!(options.timeout, Some(Duration::from_secs(120)));
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WaitOptions {
     /// The whole wait (default 10 minutes): then it fails with kind `Timeout`.
@@ -100,6 +101,18 @@ pub struct WaitOptions {
     pub interval: Option<Duration>,
     /// Ends the wait: it fails with kind `Aborted`. Default: the client's signal.
     pub signal: Option<AbortSignal>,
+    on_state: Option<Listener>,
+}
+
+impl fmt::Debug for WaitOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitOptions")
+            .field("timeout", &self.timeout)
+            .field("interval", &self.interval)
+            .field("signal", &self.signal)
+            .field("on_state_change", &self.on_state.is_some())
+            .finish()
+    }
 }
 
 impl WaitOptions {
@@ -123,6 +136,13 @@ impl WaitOptions {
     /// Sets [`WaitOptions::signal`].
     pub fn signal(mut self, signal: AbortSignal) -> Self {
         self.signal = Some(signal);
+        self
+    }
+
+    /// Calls `listener` with each new [`WatchState`](crate::WatchState) of the watch the
+    /// wait rides on, as [`WatchOptions::on_state_change`] does.
+    pub fn on_state_change(mut self, listener: impl Fn(&crate::WatchState) + 'static) -> Self {
+        self.on_state = Some(Rc::new(listener));
         self
     }
 }
@@ -164,6 +184,7 @@ impl DeepWorkClient {
             timeout,
             interval,
             signal,
+            on_state,
         } = options;
         let timeout_ms = match timeout {
             Some(timeout) => {
@@ -180,6 +201,7 @@ impl DeepWorkClient {
         }
         let mut watching = WatchOptions::new().signal(stop.signal());
         watching.interval = interval;
+        watching.on_state = on_state;
         let mut watch = self.watch_project(project_id, watching)?;
         while let Some(plan) = watch.next().await {
             let plan = plan?;
