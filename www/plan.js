@@ -20,6 +20,7 @@ const heading = byId('plan-heading', HTMLElement);
 const body = byId('plan-body', HTMLElement);
 const live = byId('plan-live', HTMLElement);
 const closeButton = byId('plan-close', HTMLButtonElement);
+const placeholder = byId('plan-none', HTMLElement);
 
 /** Which project actions each status allows; delete is always offered. */
 const CANCELLABLE = new Set(['draft', 'planning', 'awaiting_approval', 'approved', 'executing', 'paused', 'failed']);
@@ -171,6 +172,7 @@ export function showPlan(plan, on) {
   const keep = focused();
   const { project } = plan;
   section.hidden = false;
+  placeholder.hidden = true;
   section.dataset.projectId = project.id;
   heading.textContent = project.title;
   const meta = el('p', 'project-meta');
@@ -210,6 +212,7 @@ export function setUpPlan(onClose) {
 
 export function closePlan() {
   section.hidden = true;
+  placeholder.hidden = false;
   delete live.dataset.state;
   live.replaceChildren();
   delete section.dataset.projectId;
