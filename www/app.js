@@ -1,27 +1,26 @@
 // The Deep Work dashboard: the demo page of deepwork-client, built only on the SDK. It
 // imports the package exactly as a page without a bundler would ('/pkg/index.js'). Each
-// view is its own module; this one runs every call, one at a time, and refreshes the
-// views after a change. The plan shown stays live (live.js).
+// view is its own module; this one keeps the list and the open plan live (live.js), and
+// runs every call, one at a time.
 import { isDeepWorkError } from '/pkg/index.js';
 import { client, setUpConnection } from './connection.js';
 import { confirmThen } from './confirm.js';
 import { quoted } from './dom.js';
+import { follow } from './live.js';
 import { clearMessage, showError, showSuccess } from './messages.js';
-import { stopWatching, watchPlan } from './live.js';
 import { closePlan, focusPlan, setUpPlan, showLive, showPlan } from './plan.js';
-import { focusList, focusProject, listOptions, setListBusy, setUpProjects, showProjects } from './projects.js';
+import { clearProjects, focusList, focusProject, listOptions, setListBusy, setUpProjects, showProjects } from './projects.js';
 import { setUpStart } from './start.js';
 
 /** @typedef {import('/pkg/index.js').DeepWorkClient} DeepWorkClient */
 /** @typedef {import('/pkg/index.js').Project} Project */
-/** @typedef {import('/pkg/index.js').Task} Task */
 
-/** Bumped per listing and per plan load, so a slow answer cannot overwrite a newer one. */
-let listRun = 0;
-let planRun = 0;
 let busy = false;
 /** The project whose plan is shown (or about to be), if any. */
 let openId = /** @type {string | null} */ (null);
+/** Stops the list's watch; stops the plan's watch. */
+let stopList = () => {};
+let stopPlan = () => {};
 
 /** @param {boolean} value */
 function setBusy(value) {
@@ -32,19 +31,34 @@ function setBusy(value) {
   }
 }
 
-async function loadProjects() {
-  const run = ++listRun;
+/**
+ * Starts the list's watch anew (stopping the one before): with `fresh`, a new list
+ * (another filter or server) replaces the rows; without, the rows are kept and brought
+ * up to date, so a change made here shows at once rather than at the next poll.
+ * @param {{ fresh: boolean }} how
+ */
+function watchList({ fresh }) {
+  stopList();
+  stopList = () => {};
+  if (fresh) clearProjects();
+  const sdk = client();
+  if (!sdk) return;
   setListBusy(true);
-  try {
-    const sdk = client();
-    if (!sdk) return;
-    const answer = await sdk.listProjects(listOptions());
-    if (run === listRun) showProjects(answer, (id) => void openPlan(id));
-  } catch (error) {
-    if (run === listRun) showError('Could not list the projects', error);
-  } finally {
-    if (run === listRun) setListBusy(false);
-  }
+  stopList = follow('list', (onStateChange) => sdk.watchProjects({ ...listOptions(), onStateChange }), {
+    onValue(update) {
+      setListBusy(false);
+      showProjects(update, (id) => openPlan(id));
+    },
+    onError(error) {
+      setListBusy(false);
+      showError('Could not list the projects', error);
+    },
+  });
+}
+
+function stopPlanUpdates() {
+  stopPlan();
+  stopPlan = () => {};
 }
 
 /**
@@ -52,15 +66,14 @@ async function loadProjects() {
  * @param {string} id
  * @param {{ focus?: boolean }} [options]
  */
-async function openPlan(id, { focus = true } = {}) {
-  const run = ++planRun;
+function openPlan(id, { focus = true } = {}) {
+  stopPlanUpdates();
   openId = id;
   const sdk = client();
   if (!sdk) return;
   let first = true;
-  await watchPlan(sdk, id, {
-    onPlan(plan) {
-      if (run !== planRun) return;
+  stopPlan = follow('plan', (onStateChange) => sdk.watchProject(id, { onStateChange }), {
+    onValue(plan) {
       showPlan(plan, handlers);
       showLive('live');
       setBusy(busy);
@@ -68,10 +81,9 @@ async function openPlan(id, { focus = true } = {}) {
       first = false;
     },
     onEnd() {
-      if (run === planRun) showLive('ended');
+      showLive('ended');
     },
     onError(error) {
-      if (run !== planRun) return;
       showError('Could not load the plan', error);
       if (isDeepWorkError(error) && error.kind === 'not_found') hidePlan();
       else showLive('off');
@@ -80,16 +92,16 @@ async function openPlan(id, { focus = true } = {}) {
 }
 
 function hidePlan() {
-  stopWatching();
+  stopPlanUpdates();
   openId = null;
   closePlan();
 }
 
-/** The list, and the plan shown (if any), as the server has them now: the plan's watch
- * starts anew, so a change made here shows at once rather than at the next poll. */
-async function refresh() {
-  if (openId !== null) void openPlan(openId, { focus: false });
-  await loadProjects();
+/** The list, and the plan shown (if any), as the server has them now: their watches
+ * start anew, each with a request at once. */
+function refresh() {
+  if (openId !== null) openPlan(openId, { focus: false });
+  watchList({ fresh: false });
 }
 
 /**
@@ -113,7 +125,7 @@ async function act(failure, call, after) {
   } finally {
     setBusy(false);
   }
-  await refresh();
+  refresh();
   // Focus stays where the person works: the plan, or the list once the plan is gone.
   if (openId !== null) focusPlan();
   else focusList();
@@ -156,12 +168,12 @@ const handlers = {
               `Could not delete ${name}`,
               async (sdk) => {
                 // The watch would see the project vanish and report it as an error.
-                stopWatching();
+                stopPlanUpdates();
                 try {
                   await sdk.deleteProject(project.id);
                 } catch (error) {
                   // Live again, unless the plan was closed meanwhile.
-                  if (openId === project.id) void openPlan(project.id, { focus: false });
+                  if (openId === project.id) openPlan(project.id, { focus: false });
                   throw error;
                 }
                 return `Deleted ${name}.`;
@@ -188,7 +200,7 @@ const handlers = {
   },
 };
 
-setUpProjects(() => void loadProjects());
+setUpProjects(() => watchList({ fresh: true }));
 // Close ends the watch; focus goes back to the row the plan was opened from.
 setUpPlan(() => {
   const id = openId;
@@ -197,23 +209,23 @@ setUpPlan(() => {
   else focusProject(id);
 });
 setUpStart((description, researchDepth) => {
-  /** @type {string | null} */
+  /** @type {Project | null} */
   let started = null;
   return act(
     'Could not start the project',
     async (sdk) => {
-      const project = await sdk.startProject(description, { researchDepth });
-      started = project.id;
-      return `Started ${quoted(project.title)}: it is ${project.status.replaceAll('_', ' ')}.`;
+      started = await sdk.startProject(description, { researchDepth });
+      return `Started ${quoted(started.title)}: it is ${started.status.replaceAll('_', ' ')}.`;
     },
     // The refresh then shows the new project's plan.
     () => {
-      openId = started;
+      openId = started?.id ?? null;
     },
   );
 });
 
 setUpConnection(() => {
   clearMessage();
-  void refresh();
+  watchList({ fresh: true });
+  if (openId !== null) openPlan(openId, { focus: false });
 });
