@@ -5,10 +5,10 @@
 import { isDeepWorkError } from '/pkg/index.js';
 import { client, setUpConnection } from './connection.js';
 import { confirmThen } from './confirm.js';
-import { quoted } from './dom.js';
+import { label, PROJECT_STATUS, quoted } from './dom.js';
 import { follow } from './live.js';
 import { clearMessage, showError, showSuccess } from './messages.js';
-import { closePlan, focusPlan, setUpPlan, showLive, showPlan } from './plan.js';
+import { closePlan, focusPlan, setUpPlan, showLive, showPlan, showPlanning } from './plan.js';
 import { clearProjects, focusList, focusProject, listOptions, setListBusy, setUpProjects, showProjects } from './projects.js';
 import { setUpStart } from './start.js';
 
@@ -16,9 +16,10 @@ import { setUpStart } from './start.js';
 /** @typedef {import('/pkg/index.js').Project} Project */
 
 let busy = false;
-/** The project whose plan is shown (or about to be), if any. */
+/** The project in the plan's place, if any, and whether its plan is watched or awaited. */
 let openId = /** @type {string | null} */ (null);
-/** Stops the list's watch; stops the plan's watch. */
+let planMode = /** @type {'watch' | 'wait' | null} */ (null);
+/** Stops the list's watch; stops the plan's watch, or the wait for a new project's plan. */
 let stopList = () => {};
 let stopPlan = () => {};
 
@@ -59,6 +60,7 @@ function watchList({ fresh }) {
 function stopPlanUpdates() {
   stopPlan();
   stopPlan = () => {};
+  planMode = null;
 }
 
 /**
@@ -71,6 +73,7 @@ function openPlan(id, { focus = true } = {}) {
   openId = id;
   const sdk = client();
   if (!sdk) return;
+  planMode = 'watch';
   let first = true;
   stopPlan = follow('plan', (onStateChange) => sdk.watchProject(id, { onStateChange }), {
     onValue(plan) {
@@ -91,16 +94,52 @@ function openPlan(id, { focus = true } = {}) {
   });
 }
 
+/**
+ * Shows a project just started as it is (planning) and waits for its plan with
+ * `waitForProject`, then opens it. Close, or opening another plan, ends the wait.
+ * @param {Project} project
+ */
+function awaitPlan(project) {
+  stopPlanUpdates();
+  openId = project.id;
+  const sdk = client();
+  if (!sdk) return;
+  planMode = 'wait';
+  const controller = new AbortController();
+  stopPlan = () => controller.abort();
+  showPlanning(project, handlers);
+  setBusy(busy);
+  // Whatever comes after planning: awaiting approval, or failed on a server that
+  // cannot plan; a cancel from elsewhere shows as cancelled.
+  const until = (/** @type {import('/pkg/index.js').Plan} */ plan) => plan.project.status !== 'planning';
+  sdk.waitForProject(project.id, { until, signal: controller.signal }).then(
+    (plan) => {
+      if (controller.signal.aborted) return;
+      const { title, status } = plan.project;
+      const now = label(PROJECT_STATUS, status).toLowerCase();
+      // A project cancelled elsewhere while it was planned, or that failed, has none.
+      showSuccess(plan.tasks.length > 0 ? `The plan of ${quoted(title)} is ready: it is ${now}.` : `${quoted(title)} has no plan: it is ${now}.`);
+      // Focus stays where it is: on the plan's title if the person is still there.
+      openPlan(project.id, { focus: false });
+    },
+    (error) => {
+      if (controller.signal.aborted) return;
+      showError(`No plan came for ${quoted(project.title)}`, error);
+      hidePlan();
+    },
+  );
+}
+
 function hidePlan() {
   stopPlanUpdates();
   openId = null;
   closePlan();
 }
 
-/** The list, and the plan shown (if any), as the server has them now: their watches
+/** The list, and the plan shown (if watched), as the server has them now: their watches
  * start anew, each with a request at once. */
 function refresh() {
-  if (openId !== null) openPlan(openId, { focus: false });
+  if (openId !== null && planMode === 'watch') openPlan(openId, { focus: false });
   watchList({ fresh: false });
 }
 
@@ -153,7 +192,15 @@ const handlers = {
             consequence: 'Running tasks stop, pending tasks are skipped, finished work is kept. A cancelled project cannot be resumed.',
             confirmLabel: 'Cancel project',
           },
-          () => void act(`Could not cancel ${name}`, async (sdk) => `Cancelled ${quoted((await sdk.cancelProject(project.id)).title)}.`),
+          () =>
+            void act(
+              `Could not cancel ${name}`,
+              async (sdk) => `Cancelled ${quoted((await sdk.cancelProject(project.id)).title)}.`,
+              // A project cancelled while it was being planned: its plan is watched now.
+              () => {
+                if (planMode === 'wait' && openId === project.id) planMode = 'watch';
+              },
+            ),
         );
         break;
       case 'delete':
@@ -167,13 +214,14 @@ const handlers = {
             void act(
               `Could not delete ${name}`,
               async (sdk) => {
-                // The watch would see the project vanish and report it as an error.
+                // The plan's watch (or wait) would see the project vanish and report it as an error.
+                const mode = planMode;
                 stopPlanUpdates();
                 try {
                   await sdk.deleteProject(project.id);
                 } catch (error) {
                   // Live again, unless the plan was closed meanwhile.
-                  if (openId === project.id) openPlan(project.id, { focus: false });
+                  if (openId === project.id && mode !== null) openPlan(project.id, { focus: false });
                   throw error;
                 }
                 return `Deleted ${name}.`;
@@ -201,7 +249,7 @@ const handlers = {
 };
 
 setUpProjects(() => watchList({ fresh: true }));
-// Close ends the watch; focus goes back to the row the plan was opened from.
+// Close ends the watch (or the wait); focus goes back to the row the plan was opened from.
 setUpPlan(() => {
   const id = openId;
   hidePlan();
@@ -217,9 +265,9 @@ setUpStart((description, researchDepth) => {
       started = await sdk.startProject(description, { researchDepth });
       return `Started ${quoted(started.title)}: it is ${started.status.replaceAll('_', ' ')}.`;
     },
-    // The refresh then shows the new project's plan.
+    // It takes the plan's place, as it is (planning), while its plan is awaited.
     () => {
-      openId = started?.id ?? null;
+      if (started) awaitPlan(started);
     },
   );
 });
@@ -227,5 +275,5 @@ setUpStart((description, researchDepth) => {
 setUpConnection(() => {
   clearMessage();
   watchList({ fresh: true });
-  if (openId !== null) openPlan(openId, { focus: false });
+  if (openId !== null && planMode === 'watch') openPlan(openId, { focus: false });
 });

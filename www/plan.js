@@ -1,7 +1,7 @@
 // A project's plan, as `client.watchProject(id)` yields it: its actions, a progress bar,
 // and its tasks grouped by execution level. Blocked and human tasks carry a word and a
-// symbol, not just a colour. With no plan open, a placeholder holds the plan's place
-// beside the list.
+// symbol, not just a colour. A project still being planned shows as such until its
+// plan comes; with no plan open, a placeholder holds the plan's place beside the list.
 import { badge, button, byId, el, label, quoted, TASK_STATUS } from './dom.js';
 
 /** @typedef {import('/pkg/index.js').Plan} Plan */
@@ -198,6 +198,19 @@ export function showPlan(plan, on) {
     levels.append(level);
   }
   show(project, [projectActions(project, on), progressBar(plan.progress), levels]);
+}
+
+/**
+ * A project just started, while the server plans it: what it offers meanwhile
+ * (cancel, delete), and a word that its plan opens here once it is ready.
+ * @param {Project} project
+ * @param {Handlers} on
+ */
+export function showPlanning(project, on) {
+  const note = el('p', 'plan-note', 'The server is planning it. Its plan opens here when it is ready.');
+  show(project, [projectActions(project, on), note]);
+  live.dataset.state = 'waiting';
+  live.replaceChildren(el('span', 'live-word', 'Waiting for its plan…'));
 }
 
 /**
