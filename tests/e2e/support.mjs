@@ -148,14 +148,25 @@ export function advance(id, steps = 1) {
 }
 
 /**
- * Arms `fault` on `route` of project `id`, for every request until taken off.
+ * Arms `fault` on `route` of project `id`, for the next `times` requests (default:
+ * every request until taken off).
  * @param {string} id
  * @param {string} route
  * @param {string} fault
+ * @param {number} [times]
  */
-export function armFault(id, route, fault) {
-  return json('POST', `/__dev/projects/${id}/faults`, { fault, fault_on: route });
+export function armFault(id, route, fault, times) {
+  return json('POST', `/__dev/projects/${id}/faults`, { fault, fault_on: route, fault_times: times ?? null });
 }
+
+/**
+ * Deletes project `id` through the API, as another tab would.
+ * @param {string} id
+ */
+export function deleteProject(id) {
+  return json('DELETE', `/api/mission-control/projects/${id}`);
+}
+
 
 /**
  * How many plan requests of project `id` reached the server.
@@ -214,6 +225,17 @@ export async function message(page, state) {
   const region = page.locator(`#message[data-state="${state}"]`);
   await region.waitFor();
   return region;
+}
+
+/**
+ * Waits for the connection indicator to be in `state` (live, retrying, offline,
+ * failed) and returns its words: the status region's text.
+ * @param {Page} page
+ * @param {string} state
+ */
+export async function indicator(page, state) {
+  await page.locator(`#connection-indicator[data-state="${state}"]`).waitFor();
+  return (await page.locator('#connection-state[role="status"]').textContent()) ?? '';
 }
 
 /**

@@ -1,9 +1,12 @@
-// The dashboard's views, read only: the list (filter, count), a plan, a hostile title,
-// and the keyboard. Against the server `cargo xtask demo` starts (documented, --faults).
+// The dashboard's views, read only: the list (filter, count), a plan, the two layouts,
+// a hostile title, and the keyboard. Against the server `cargo xtask demo` starts
+// (documented, --faults).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
+  DESKTOP,
   HOSTILE_TITLE,
+  PHONE,
   ORIGIN,
   TIMEOUT,
   TOKEN,
@@ -18,6 +21,7 @@ import {
   projectStatus,
   row,
   screenshot,
+  scrollsSideways,
   seededProjects,
 } from './support.mjs';
 
@@ -75,7 +79,7 @@ test('the list shows the server’s count and filters by status; the token leave
   // Emptied first: Firefox's fill() of a number field appends to what it holds.
   await page.getByLabel('At most').fill('');
   await page.getByLabel('At most').fill('2');
-  await page.getByRole('button', { name: 'Refresh' }).click();
+  await page.getByRole('button', { name: 'Apply' }).click();
   await page.locator('#projects-count', { hasText: '· showing 2' }).waitFor();
   assert.equal(await page.locator('#projects > li').count(), 2);
   assert.equal(await count.textContent(), `${all.count} projects · showing 2`);
@@ -123,6 +127,31 @@ test('a plan groups its tasks by execution level, shows progress, and marks bloc
   await close();
 });
 
+test('from 1024 px wide the list and the plan sit side by side; narrower, one above the other', TIMEOUT, async () => {
+  const id = seededId('paused');
+  const { page, problems, close } = await openDemo(browser);
+  const section = await openPlan(page, id);
+  const list = page.locator('#projects-section');
+  for (const [width, beside] of [[1280, true], [1024, true], [1023, false], [PHONE.width, false]]) {
+    await page.setViewportSize({ width, height: 800 });
+    const [l, p] = [await list.boundingBox(), await section.boundingBox()];
+    assert.ok(l && p, 'both are shown');
+    if (beside) {
+      assert.ok(p.x >= l.x + l.width && Math.abs(p.y - l.y) < 1, `${width} px: the plan is beside the list`);
+    } else {
+      assert.ok(p.y >= l.y + l.height && Math.abs(p.x - l.x) < 1, `${width} px: the plan is below the list`);
+    }
+    assert.equal(await scrollsSideways(page), false, `${width} px: no sideways scrolling`);
+  }
+  // With no plan open, its place beside the list says so; stacked, nothing stands in for it.
+  await page.getByRole('button', { name: 'Close plan' }).click();
+  assert.equal(await page.locator('#plan-none').isVisible(), false);
+  await page.setViewportSize(DESKTOP);
+  assert.equal(await page.getByRole('heading', { name: 'No plan open' }).isVisible(), true);
+  assertNoConsoleErrors(problems);
+  await close();
+});
+
 test('a hostile title is shown as text, in the list and in the plan', TIMEOUT, async () => {
   const id = seededId('draft');
   const { page, problems, close } = await openDemo(browser);
@@ -138,7 +167,6 @@ test('a hostile title is shown as text, in the list and in the plan', TIMEOUT, a
 test('keyboard only: Tab to a project, open its plan, pause it, close it', TIMEOUT, async () => {
   const id = await createProject('executing');
   const { page, problems, close } = await openDemo(browser);
-  await page.getByRole('button', { name: 'Refresh' }).click();
   const open = row(page, id).getByRole('button', { name: /^Open plan/ });
   await open.waitFor();
 
