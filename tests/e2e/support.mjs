@@ -20,7 +20,7 @@ const demoUrl = process.env.DEEPWORK_DEMO_URL;
 if (!demoUrl) {
   throw new Error(
     'DEEPWORK_DEMO_URL is not set: run these tests with `cargo xtask test`, or set it to the line ' +
-      'that `cargo xtask demo --addr 127.0.0.1:0 --faults --flavor documented` prints',
+      'that `cargo xtask demo --addr 127.0.0.1:0 --faults --flavor documented --no-simulate` prints',
   );
 }
 
