@@ -1,7 +1,7 @@
 // Every action the dashboard offers, each on a project of its own, and an error shown
 // with its kind and the server's detail.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   ORIGIN,
   TIMEOUT,
@@ -10,7 +10,6 @@ import {
   armFault,
   assertNoConsoleErrors,
   createProject,
-  launch,
   message,
   openDemo,
   openPlan,
@@ -19,18 +18,10 @@ import {
   projectStatus,
   row,
   seededProjects,
+  useBrowser,
 } from './support.mjs';
 
-/** @type {import('playwright-core').Browser} */
-let browser;
-
-before(async () => {
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 /**
  * A new project in `status`, its plan open on a fresh page.
@@ -38,7 +29,7 @@ after(async () => {
  */
 async function projectOnPage(status) {
   const id = await createProject(status);
-  const demo = await openDemo(browser);
+  const demo = await openDemo();
   await row(demo.page, id).waitFor();
   const section = await openPlan(demo.page, id);
   return { id, section, ...demo };
@@ -151,7 +142,7 @@ test('delete: Keep backs out, Delete removes the project from the server and the
 });
 
 test('start: the new project shows as planning, its plan is awaited, then it opens', TIMEOUT, async () => {
-  const { page, problems, close } = await openDemo(browser);
+  const { page, problems, close } = await openDemo();
   await page.getByLabel('What should the project achieve?').fill('Write a changelog generator for our monorepo');
   await page.getByLabel('Research depth').selectOption('quick');
   await page.getByRole('button', { name: 'Start project' }).click();

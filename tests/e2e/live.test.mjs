@@ -3,7 +3,7 @@
 // Each test deletes the projects it made, so that the list's limit keeps the seeded
 // projects in view for the tests that read them.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   TIMEOUT,
   advance,
@@ -12,29 +12,20 @@ import {
   createProject,
   deleteProject,
   indicator,
-  launch,
   listed,
   openDemo,
   openPlan,
   planRequests,
   row,
+  useBrowser,
 } from './support.mjs';
 
-/** @type {import('playwright-core').Browser} */
-let browser;
-
-before(async () => {
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 test('the list follows the server without a reload: a status changes in place, a new project appears, a deleted one leaves', TIMEOUT, async () => {
   const planning = await createProject('planning');
   const leaving = await createProject('paused');
-  const { page, problems, close } = await openDemo(browser);
+  const { page, problems, close } = await openDemo();
   await row(page, leaving).waitFor();
   const count = Number(await page.locator('#projects-count').getAttribute('data-count'));
   /** @type {string[]} */
@@ -76,7 +67,7 @@ test('the list follows the server without a reload: a status changes in place, a
 
 test('the connection indicator: live, reconnecting with a countdown through a burst of 503s on the plan, then live', TIMEOUT, async () => {
   const id = await createProject('paused');
-  const { page, problems, close } = await openDemo(browser);
+  const { page, problems, close } = await openDemo();
   await row(page, id).waitFor();
   await openPlan(page, id);
   assert.equal(await indicator(page, 'live'), 'Live');
@@ -103,7 +94,7 @@ test('the connection indicator: live, reconnecting with a countdown through a bu
 
 test('offline: the indicator says so, nothing is polled, and once online the list catches up without a reload', TIMEOUT, async () => {
   const watched = await createProject('paused');
-  const { page, context, problems, close } = await openDemo(browser);
+  const { page, context, problems, close } = await openDemo();
   await row(page, watched).waitFor();
   await openPlan(page, watched);
   await indicator(page, 'live');
@@ -114,7 +105,7 @@ test('offline: the indicator says so, nothing is polled, and once online the lis
   // The clock: a page still online, watching a project of its own. Two of its polls
   // take longer than the offline page's interval.
   const ticking = await createProject('paused');
-  const clock = await openDemo(browser);
+  const clock = await openDemo();
   await openPlan(clock.page, ticking);
   // Counted once a poll that was under way when the network went has landed.
   const offline = await planRequests(watched);

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, firefox } from 'playwright-core';
 import { CHROMIUM } from '../../tools/chromium.mjs';
@@ -41,18 +42,31 @@ export const TIMEOUT = { timeout: 60_000 };
 const SCREENSHOTS = process.env.DEEPWORK_E2E_OUT ?? fileURLToPath(new URL('../../target/e2e/', import.meta.url));
 mkdirSync(SCREENSHOTS, { recursive: true });
 
-/** The browser under test, launched headless from the system's own build. */
-export function launch() {
-  return BROWSER === 'firefox' ? firefox.launch(FIREFOX) : chromium.launch(CHROMIUM);
+/** The browser under test in this file (each test file runs in a process of its own). */
+let browser = /** @type {Browser | undefined} */ (undefined);
+
+/**
+ * Launches the browser under test (headless, the system's own build) before the
+ * calling file's first test, and closes it after its last; `openDemo` opens its pages
+ * there.
+ */
+export function useBrowser() {
+  before(async () => {
+    browser = await (BROWSER === 'firefox' ? firefox.launch(FIREFOX) : chromium.launch(CHROMIUM));
+  });
+  after(async () => {
+    await browser?.close();
+  });
 }
 
 /**
- * A new page on the demo's printed URL that records what must not happen there: console
- * errors, uncaught exceptions and dialogs (an `alert()` from injected markup).
- * @param {Browser} browser
+ * A new page on the demo's printed URL, in a context of its own, that records what must
+ * not happen there: console errors, uncaught exceptions and dialogs (an `alert()` from
+ * injected markup).
  * @param {Viewport} [viewport]
  */
-export async function openDemo(browser, viewport = DESKTOP) {
+export async function openDemo(viewport = DESKTOP) {
+  assert.ok(browser, 'the test file calls useBrowser()');
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   /** @type {Problem[]} */

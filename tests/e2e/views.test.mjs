@@ -2,7 +2,7 @@
 // a hostile title, and the keyboard. Against the server `cargo xtask demo` starts
 // (documented, --faults).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import {
   DESKTOP,
   HOSTILE_TITLE,
@@ -13,7 +13,6 @@ import {
   assertNoConsoleErrors,
   createProject,
   focusedText,
-  launch,
   listed,
   openDemo,
   openPlan,
@@ -23,21 +22,17 @@ import {
   screenshot,
   scrollsSideways,
   seededProjects,
+  useBrowser,
 } from './support.mjs';
 
-/** @type {import('playwright-core').Browser} */
-let browser;
 /** @type {Map<string, string>} */
 let seeded;
 
+useBrowser();
+
 before(async () => {
-  browser = await launch();
   seeded = await seededProjects();
   assert.equal(seeded.size, 9, 'the devserver seeds one project per status');
-});
-
-after(async () => {
-  await browser?.close();
 });
 
 /** @param {string} status */
@@ -48,7 +43,7 @@ function seededId(status) {
 }
 
 test('the list shows the server’s count and filters by status; the token leaves the address bar', TIMEOUT, async () => {
-  const { page, problems, close } = await openDemo(browser);
+  const { page, problems, close } = await openDemo();
 
   // The token was read from the fragment once, kept in this tab's session storage only.
   assert.equal(page.url(), `${ORIGIN}/`);
@@ -91,7 +86,7 @@ test('the list shows the server’s count and filters by status; the token leave
 test('a plan groups its tasks by execution level, shows progress, and marks blocked and human tasks in words', TIMEOUT, async () => {
   const id = seededId('executing');
   const expected = await plan(id);
-  const { page, problems, close } = await openDemo(browser);
+  const { page, problems, close } = await openDemo();
   const section = await openPlan(page, id);
 
   assert.equal(await page.locator('#plan-heading').textContent(), expected.project.title);
@@ -129,7 +124,7 @@ test('a plan groups its tasks by execution level, shows progress, and marks bloc
 
 test('from 1024 px wide the list and the plan sit side by side; narrower, one above the other', TIMEOUT, async () => {
   const id = seededId('paused');
-  const { page, problems, close } = await openDemo(browser);
+  const { page, problems, close } = await openDemo();
   const section = await openPlan(page, id);
   const list = page.locator('#projects-section');
   for (const [width, beside] of [[1280, true], [1024, true], [1023, false], [PHONE.width, false]]) {
@@ -154,7 +149,7 @@ test('from 1024 px wide the list and the plan sit side by side; narrower, one ab
 
 test('a hostile title is shown as text, in the list and in the plan', TIMEOUT, async () => {
   const id = seededId('draft');
-  const { page, problems, close } = await openDemo(browser);
+  const { page, problems, close } = await openDemo();
   assert.equal(await row(page, id).locator('.project-title').textContent(), HOSTILE_TITLE);
   assert.equal(await row(page, id).getByRole('button', { name: `Open plan “${HOSTILE_TITLE}”` }).count(), 1);
   await openPlan(page, id);
@@ -166,7 +161,7 @@ test('a hostile title is shown as text, in the list and in the plan', TIMEOUT, a
 
 test('keyboard only: Tab to a project, open its plan, pause it, close it', TIMEOUT, async () => {
   const id = await createProject('executing');
-  const { page, problems, close } = await openDemo(browser);
+  const { page, problems, close } = await openDemo();
   const open = row(page, id).getByRole('button', { name: /^Open plan/ });
   await open.waitFor();
 
