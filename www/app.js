@@ -1,27 +1,27 @@
 // The Deep Work dashboard: the demo page of deepwork-client, built only on the SDK. It
 // imports the package exactly as a page without a bundler would ('/pkg/index.js'). Each
-// view is its own module; this one runs every call, one at a time, and refreshes the
-// views after a change. The plan shown stays live (live.js).
+// view is its own module; this one keeps the list and the open plan live (live.js), and
+// runs every call, one at a time.
 import { isDeepWorkError } from '/pkg/index.js';
 import { client, setUpConnection } from './connection.js';
 import { confirmThen } from './confirm.js';
-import { quoted } from './dom.js';
+import { label, PROJECT_STATUS, quoted } from './dom.js';
+import { follow } from './live.js';
 import { clearMessage, showError, showSuccess } from './messages.js';
-import { stopWatching, watchPlan } from './live.js';
-import { closePlan, focusPlan, setUpPlan, showLive, showPlan } from './plan.js';
-import { focusList, focusProject, listOptions, setListBusy, setUpProjects, showProjects } from './projects.js';
+import { closePlan, focusPlan, setUpPlan, showLive, showPlan, showPlanning } from './plan.js';
+import { clearProjects, focusList, focusProject, listOptions, setListBusy, setUpProjects, showProjects } from './projects.js';
 import { setUpStart } from './start.js';
 
 /** @typedef {import('/pkg/index.js').DeepWorkClient} DeepWorkClient */
 /** @typedef {import('/pkg/index.js').Project} Project */
-/** @typedef {import('/pkg/index.js').Task} Task */
 
-/** Bumped per listing and per plan load, so a slow answer cannot overwrite a newer one. */
-let listRun = 0;
-let planRun = 0;
 let busy = false;
-/** The project whose plan is shown (or about to be), if any. */
+/** The project in the plan's place, if any, and whether its plan is watched or awaited. */
 let openId = /** @type {string | null} */ (null);
+let planMode = /** @type {'watch' | 'wait' | null} */ (null);
+/** Stops the list's watch; stops the plan's watch, or the wait for a new project's plan. */
+let stopList = () => {};
+let stopPlan = () => {};
 
 /** @param {boolean} value */
 function setBusy(value) {
@@ -32,19 +32,35 @@ function setBusy(value) {
   }
 }
 
-async function loadProjects() {
-  const run = ++listRun;
+/**
+ * Starts the list's watch anew (stopping the one before): with `fresh`, a new list
+ * (another filter or server) replaces the rows; without, the rows are kept and brought
+ * up to date, so a change made here shows at once rather than at the next poll.
+ * @param {{ fresh: boolean }} how
+ */
+function watchList({ fresh }) {
+  stopList();
+  stopList = () => {};
+  if (fresh) clearProjects();
+  const sdk = client();
+  if (!sdk) return;
   setListBusy(true);
-  try {
-    const sdk = client();
-    if (!sdk) return;
-    const answer = await sdk.listProjects(listOptions());
-    if (run === listRun) showProjects(answer, (id) => void openPlan(id));
-  } catch (error) {
-    if (run === listRun) showError('Could not list the projects', error);
-  } finally {
-    if (run === listRun) setListBusy(false);
-  }
+  stopList = follow('list', (onStateChange) => sdk.watchProjects({ ...listOptions(), onStateChange }), {
+    onValue(update) {
+      setListBusy(false);
+      showProjects(update, (id) => openPlan(id));
+    },
+    onError(error) {
+      setListBusy(false);
+      showError('Could not list the projects', error);
+    },
+  });
+}
+
+function stopPlanUpdates() {
+  stopPlan();
+  stopPlan = () => {};
+  planMode = null;
 }
 
 /**
@@ -52,15 +68,15 @@ async function loadProjects() {
  * @param {string} id
  * @param {{ focus?: boolean }} [options]
  */
-async function openPlan(id, { focus = true } = {}) {
-  const run = ++planRun;
+function openPlan(id, { focus = true } = {}) {
+  stopPlanUpdates();
   openId = id;
   const sdk = client();
   if (!sdk) return;
+  planMode = 'watch';
   let first = true;
-  await watchPlan(sdk, id, {
-    onPlan(plan) {
-      if (run !== planRun) return;
+  stopPlan = follow('plan', (onStateChange) => sdk.watchProject(id, { onStateChange }), {
+    onValue(plan) {
       showPlan(plan, handlers);
       showLive('live');
       setBusy(busy);
@@ -68,10 +84,9 @@ async function openPlan(id, { focus = true } = {}) {
       first = false;
     },
     onEnd() {
-      if (run === planRun) showLive('ended');
+      showLive('ended');
     },
     onError(error) {
-      if (run !== planRun) return;
       showError('Could not load the plan', error);
       if (isDeepWorkError(error) && error.kind === 'not_found') hidePlan();
       else showLive('off');
@@ -79,17 +94,53 @@ async function openPlan(id, { focus = true } = {}) {
   });
 }
 
+/**
+ * Shows a project just started as it is (planning) and waits for its plan with
+ * `waitForProject`, then opens it. Close, or opening another plan, ends the wait.
+ * @param {Project} project
+ */
+function awaitPlan(project) {
+  stopPlanUpdates();
+  openId = project.id;
+  const sdk = client();
+  if (!sdk) return;
+  planMode = 'wait';
+  const controller = new AbortController();
+  stopPlan = () => controller.abort();
+  showPlanning(project, handlers);
+  setBusy(busy);
+  // Whatever comes after planning: awaiting approval, or failed on a server that
+  // cannot plan; a cancel from elsewhere shows as cancelled.
+  const until = (/** @type {import('/pkg/index.js').Plan} */ plan) => plan.project.status !== 'planning';
+  sdk.waitForProject(project.id, { until, signal: controller.signal }).then(
+    (plan) => {
+      if (controller.signal.aborted) return;
+      const { title, status } = plan.project;
+      const now = label(PROJECT_STATUS, status).toLowerCase();
+      // A project cancelled elsewhere while it was planned, or that failed, has none.
+      showSuccess(plan.tasks.length > 0 ? `The plan of ${quoted(title)} is ready: it is ${now}.` : `${quoted(title)} has no plan: it is ${now}.`);
+      // Focus stays where it is: on the plan's title if the person is still there.
+      openPlan(project.id, { focus: false });
+    },
+    (error) => {
+      if (controller.signal.aborted) return;
+      showError(`No plan came for ${quoted(project.title)}`, error);
+      hidePlan();
+    },
+  );
+}
+
 function hidePlan() {
-  stopWatching();
+  stopPlanUpdates();
   openId = null;
   closePlan();
 }
 
-/** The list, and the plan shown (if any), as the server has them now: the plan's watch
- * starts anew, so a change made here shows at once rather than at the next poll. */
-async function refresh() {
-  if (openId !== null) void openPlan(openId, { focus: false });
-  await loadProjects();
+/** The list, and the plan shown (if watched), as the server has them now: their watches
+ * start anew, each with a request at once. */
+function refresh() {
+  if (openId !== null && planMode === 'watch') openPlan(openId, { focus: false });
+  watchList({ fresh: false });
 }
 
 /**
@@ -113,7 +164,7 @@ async function act(failure, call, after) {
   } finally {
     setBusy(false);
   }
-  await refresh();
+  refresh();
   // Focus stays where the person works: the plan, or the list once the plan is gone.
   if (openId !== null) focusPlan();
   else focusList();
@@ -141,7 +192,15 @@ const handlers = {
             consequence: 'Running tasks stop, pending tasks are skipped, finished work is kept. A cancelled project cannot be resumed.',
             confirmLabel: 'Cancel project',
           },
-          () => void act(`Could not cancel ${name}`, async (sdk) => `Cancelled ${quoted((await sdk.cancelProject(project.id)).title)}.`),
+          () =>
+            void act(
+              `Could not cancel ${name}`,
+              async (sdk) => `Cancelled ${quoted((await sdk.cancelProject(project.id)).title)}.`,
+              // A project cancelled while it was being planned: its plan is watched now.
+              () => {
+                if (planMode === 'wait' && openId === project.id) planMode = 'watch';
+              },
+            ),
         );
         break;
       case 'delete':
@@ -155,13 +214,14 @@ const handlers = {
             void act(
               `Could not delete ${name}`,
               async (sdk) => {
-                // The watch would see the project vanish and report it as an error.
-                stopWatching();
+                // The plan's watch (or wait) would see the project vanish and report it as an error.
+                const mode = planMode;
+                stopPlanUpdates();
                 try {
                   await sdk.deleteProject(project.id);
                 } catch (error) {
                   // Live again, unless the plan was closed meanwhile.
-                  if (openId === project.id) void openPlan(project.id, { focus: false });
+                  if (openId === project.id && mode !== null) openPlan(project.id, { focus: false });
                   throw error;
                 }
                 return `Deleted ${name}.`;
@@ -188,8 +248,8 @@ const handlers = {
   },
 };
 
-setUpProjects(() => void loadProjects());
-// Close ends the watch; focus goes back to the row the plan was opened from.
+setUpProjects(() => watchList({ fresh: true }));
+// Close ends the watch (or the wait); focus goes back to the row the plan was opened from.
 setUpPlan(() => {
   const id = openId;
   hidePlan();
@@ -197,23 +257,23 @@ setUpPlan(() => {
   else focusProject(id);
 });
 setUpStart((description, researchDepth) => {
-  /** @type {string | null} */
+  /** @type {Project | null} */
   let started = null;
   return act(
     'Could not start the project',
     async (sdk) => {
-      const project = await sdk.startProject(description, { researchDepth });
-      started = project.id;
-      return `Started ${quoted(project.title)}: it is ${project.status.replaceAll('_', ' ')}.`;
+      started = await sdk.startProject(description, { researchDepth });
+      return `Started ${quoted(started.title)}: it is ${started.status.replaceAll('_', ' ')}.`;
     },
-    // The refresh then shows the new project's plan.
+    // It takes the plan's place, as it is (planning), while its plan is awaited.
     () => {
-      openId = started;
+      if (started) awaitPlan(started);
     },
   );
 });
 
 setUpConnection(() => {
   clearMessage();
-  void refresh();
+  watchList({ fresh: true });
+  if (openId !== null && planMode === 'watch') openPlan(openId, { focus: false });
 });

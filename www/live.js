@@ -1,40 +1,70 @@
-// Keeps the open plan live with `client.watchProject`: one watch at a time, stopped
-// (its request aborted, its timers gone) when the plan closes (its Close button, a
-// delete) or another one opens.
-// The server pushes nothing; the SDK polls and yields only plans that changed.
+// Runs the page's live watches (`client.watchProjects`, `client.watchProject`): each
+// value goes to its view, each state to the connection indicator. The server pushes
+// nothing; the SDK polls, shares one poll among the watches of the same thing, and
+// yields only what changed.
+import { forgetWatch, showWatchFailed, showWatchState } from './indicator.js';
 
-/** @typedef {import('/pkg/index.js').DeepWorkClient} DeepWorkClient */
-/** @typedef {import('/pkg/index.js').Plan} Plan */
-
-/** The watch of the plan shown, if any. */
-let current = /** @type {AbortController | null} */ (null);
+/** @typedef {import('/pkg/index.js').WatchState} WatchState */
 
 /**
- * Watches project `id`: `onPlan` gets its plan at once and then each change; `onEnd`
- * runs when the project has ended (a terminal status), `onError` when the watch
- * failed (the project was deleted, the token was refused, …). Stops any earlier watch.
- * @param {DeepWorkClient} sdk
- * @param {string} id
- * @param {{ onPlan: (plan: Plan) => void, onEnd: () => void, onError: (error: unknown) => void }} on
+ * @template T
+ * @typedef {{
+ *   onValue: (value: T) => void,
+ *   onEnd?: () => void,
+ *   onError: (error: unknown) => void,
+ * }} Handlers
  */
-export async function watchPlan(sdk, id, on) {
-  stopWatching();
-  const controller = new AbortController();
-  current = controller;
-  try {
-    for await (const plan of sdk.watchProject(id, { signal: controller.signal })) {
-      on.onPlan(plan);
-    }
-    // An abort ends the loop too, but then another view took over: say nothing.
-    if (!controller.signal.aborted) on.onEnd();
-  } catch (error) {
-    if (!controller.signal.aborted) on.onError(error);
-  } finally {
-    if (current === controller) current = null;
-  }
-}
 
-export function stopWatching() {
-  current?.abort();
-  current = null;
+/**
+ * Starts a watch with `start(onStateChange)` and follows it until it ends, fails, or
+ * the returned `stop` is called; after `stop` nothing more is reported. `source` names
+ * it to the connection indicator.
+ *
+ * `stop` ends the watch with `return()`, which leaves its poll at once: the last
+ * watch of a poll aborts its request, and a watch started right after polls afresh
+ * rather than joining the old poll and getting its last (stale) value.
+ * @template T
+ * @param {'list' | 'plan'} source
+ * @param {(onStateChange: (state: WatchState) => void) => import('/pkg/index.js').LiveWatch<T>} start
+ * @param {Handlers<T>} on
+ * @returns {() => void} stop
+ */
+export function follow(source, start, on) {
+  let stopped = false;
+  /** @param {WatchState} state */
+  const report = (state) => {
+    if (!stopped) showWatchState(source, state);
+  };
+  /** @type {import('/pkg/index.js').LiveWatch<T>} */
+  let watch;
+  try {
+    watch = start(report);
+  } catch (error) {
+    // A bad option (e.g. the list's limit): no watch, no request.
+    showWatchFailed(source, error);
+    on.onError(error);
+    return () => forgetWatch(source);
+  }
+  report(watch.state);
+  void (async () => {
+    try {
+      for await (const value of watch) {
+        if (stopped) return;
+        on.onValue(value);
+      }
+      if (stopped) return;
+      forgetWatch(source);
+      on.onEnd?.();
+    } catch (error) {
+      if (stopped) return;
+      showWatchFailed(source, error);
+      on.onError(error);
+    }
+  })();
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    void watch.return();
+    forgetWatch(source);
+  };
 }

@@ -1,6 +1,7 @@
-// A project's plan, as `client.watchProject(id)` yields it: its actions, a progress bar, and its tasks
-// grouped by execution level. Blocked and human tasks carry a word and a symbol, not
-// just a colour.
+// A project's plan, as `client.watchProject(id)` yields it: its actions, a progress bar,
+// and its tasks grouped by execution level. Blocked and human tasks carry a word and a
+// symbol, not just a colour. A project still being planned shows as such until its
+// plan comes; with no plan open, a placeholder holds the plan's place beside the list.
 import { badge, button, byId, el, label, quoted, TASK_STATUS } from './dom.js';
 
 /** @typedef {import('/pkg/index.js').Plan} Plan */
@@ -20,6 +21,7 @@ const heading = byId('plan-heading', HTMLElement);
 const body = byId('plan-body', HTMLElement);
 const live = byId('plan-live', HTMLElement);
 const closeButton = byId('plan-close', HTMLButtonElement);
+const placeholder = byId('plan-none', HTMLElement);
 
 /** Which project actions each status allows; delete is always offered. */
 const CANCELLABLE = new Set(['draft', 'planning', 'awaiting_approval', 'approved', 'executing', 'paused', 'failed']);
@@ -163,18 +165,29 @@ function focused() {
 }
 
 /**
+ * Shows the plan's section for `project`, with `parts` below its title.
+ * @param {Project} project
+ * @param {Node[]} parts
+ */
+function show(project, parts) {
+  const keep = focused();
+  section.hidden = false;
+  placeholder.hidden = true;
+  section.dataset.projectId = project.id;
+  heading.textContent = project.title;
+  const meta = el('p', 'project-meta');
+  meta.append(badge(project.status), el('span', 'project-id', project.id));
+  body.replaceChildren(meta, ...parts);
+  if (keep) body.querySelector(keep)?.focus();
+}
+
+/**
  * Draws the plan; a plan that arrives while a person works in it keeps their focus.
  * @param {Plan} plan
  * @param {Handlers} on
  */
 export function showPlan(plan, on) {
-  const keep = focused();
   const { project } = plan;
-  section.hidden = false;
-  section.dataset.projectId = project.id;
-  heading.textContent = project.title;
-  const meta = el('p', 'project-meta');
-  meta.append(badge(project.status), el('span', 'project-id', project.id));
   const levels = el('div', 'levels');
   for (const group of groups(plan)) {
     const level = el('section', 'level');
@@ -184,20 +197,33 @@ export function showPlan(plan, on) {
     level.append(title, list);
     levels.append(level);
   }
-  body.replaceChildren(meta, projectActions(project, on), progressBar(plan.progress), levels);
-  if (keep) body.querySelector(keep)?.focus();
+  show(project, [projectActions(project, on), progressBar(plan.progress), levels]);
 }
 
 /**
- * The live mark beside the plan: `live` while it is watched (with the time of the last
- * change), `ended` once the project has ended, `off` when the watch failed.
+ * A project just started, while the server plans it: what it offers meanwhile
+ * (cancel, delete), and a word that its plan opens here once it is ready.
+ * @param {Project} project
+ * @param {Handlers} on
+ */
+export function showPlanning(project, on) {
+  const note = el('p', 'plan-note', 'The server is planning it. Its plan opens here when it is ready.');
+  show(project, [projectActions(project, on), note]);
+  live.dataset.state = 'waiting';
+  live.replaceChildren(el('span', 'live-word', 'Waiting for its plan…'));
+}
+
+/**
+ * The mark beside the plan: `live` while it is watched (with the time of the last
+ * change), `ended` once the project has ended, `off` when the watch failed. Whether
+ * the watch reaches the server is the connection indicator's to say.
  * @param {'live' | 'ended' | 'off'} state
  */
 export function showLive(state) {
   live.dataset.state = state;
   const time = new Date().toLocaleTimeString();
-  const words = { live: 'Live', ended: 'Ended', off: 'Not live' }[state];
-  live.replaceChildren(el('span', 'live-word', words), el('span', 'live-time', ` · updated ${time}`));
+  const words = { live: `Updated ${time}`, ended: `Ended · updated ${time}`, off: 'Not live' }[state];
+  live.replaceChildren(el('span', 'live-word', words));
 }
 
 /**
@@ -210,6 +236,7 @@ export function setUpPlan(onClose) {
 
 export function closePlan() {
   section.hidden = true;
+  placeholder.hidden = false;
   delete live.dataset.state;
   live.replaceChildren();
   delete section.dataset.projectId;

@@ -1,7 +1,7 @@
 // Every action the dashboard offers, each on a project of its own, and an error shown
 // with its kind and the server's detail.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   ORIGIN,
   TIMEOUT,
@@ -10,7 +10,6 @@ import {
   armFault,
   assertNoConsoleErrors,
   createProject,
-  launch,
   message,
   openDemo,
   openPlan,
@@ -19,18 +18,10 @@ import {
   projectStatus,
   row,
   seededProjects,
+  useBrowser,
 } from './support.mjs';
 
-/** @type {import('playwright-core').Browser} */
-let browser;
-
-before(async () => {
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 /**
  * A new project in `status`, its plan open on a fresh page.
@@ -38,7 +29,7 @@ after(async () => {
  */
 async function projectOnPage(status) {
   const id = await createProject(status);
-  const demo = await openDemo(browser);
+  const demo = await openDemo();
   await row(demo.page, id).waitFor();
   const section = await openPlan(demo.page, id);
   return { id, section, ...demo };
@@ -150,19 +141,34 @@ test('delete: Keep backs out, Delete removes the project from the server and the
   await close();
 });
 
-test('start: the form starts a project, which is listed and its plan opened', TIMEOUT, async () => {
-  const { page, problems, close } = await openDemo(browser);
+test('start: the new project shows as planning, its plan is awaited, then it opens', TIMEOUT, async () => {
+  const { page, problems, close } = await openDemo();
   await page.getByLabel('What should the project achieve?').fill('Write a changelog generator for our monorepo');
   await page.getByLabel('Research depth').selectOption('quick');
   await page.getByRole('button', { name: 'Start project' }).click();
   const done = await message(page, 'done');
-  assert.match((await done.textContent()) ?? '', /^Started “/);
+  assert.match((await done.textContent()) ?? '', /^Started “.+”: it is planning\.$/);
+
+  // Shown at once as planning, in the plan's place and in the list; no plan yet.
+  await page.locator('#plan-live[data-state="waiting"]').waitFor();
   const section = page.locator('#plan-section[data-project-id]');
-  await section.locator('.plan-actions').waitFor();
   const id = /** @type {string} */ (await section.getAttribute('data-project-id'));
-  await row(page, id).waitFor();
-  assert.notEqual(await projectStatus(id), null);
+  assert.equal(await section.locator('.badge').getAttribute('data-status'), 'planning');
+  assert.equal(await section.locator('.task').count(), 0);
+  await row(page, id).locator('.badge[data-status="planning"]').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'plan-heading');
   assert.equal(await page.getByLabel('What should the project achieve?').inputValue(), '', 'the form is reset');
+
+  // The server plans it (the devserver's simulation step, run now): the plan opens.
+  const planned = await advance(id);
+  assert.equal(planned.status, 'awaiting_approval');
+  await section.locator('.badge[data-status="awaiting_approval"]').waitFor();
+  await page.locator('#message', { hasText: 'is ready: it is awaiting approval.' }).waitFor();
+  assert.equal(await section.locator('.task').count(), planned.tasks.length);
+  assert.equal(await section.getByRole('button', { name: 'Approve' }).count(), 1);
+  assert.equal(await page.locator('#plan-live').getAttribute('data-state'), 'live');
+  await row(page, id).locator('.badge[data-status="awaiting_approval"]').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'plan-heading', 'focus stayed on the plan');
   assertNoConsoleErrors(problems);
   await close();
 });
@@ -206,7 +212,7 @@ test('live: the plan follows the project as it moves, without a reload, and stop
   const moved = after.tasks.find((/** @type {{ status: string }} */ task, /** @type {number} */ i) => task.status !== before.tasks[i].status);
   assert.ok(moved, 'a task moved');
   await section.locator(`.task[data-task-id="${moved.id}"][data-status="${moved.status}"]`).waitFor();
-  assert.match((await page.locator('#plan-live').textContent()) ?? '', /^Live · updated /);
+  assert.match((await page.locator('#plan-live').textContent()) ?? '', /^Updated /);
   assert.deepEqual(navigations, [], 'no reload');
 
   // Another plan opens: the first one's watch stops.

@@ -1,23 +1,14 @@
 // The dashboard on a 360 px wide phone: the list, a plan (and its Close button) and
 // the confirmation fit without sideways scrolling.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { PHONE, TIMEOUT, assertNoConsoleErrors, createProject, launch, openDemo, openPlan, row, screenshot, scrollsSideways } from './support.mjs';
+import { test } from 'node:test';
+import { PHONE, TIMEOUT, assertNoConsoleErrors, createProject, openDemo, openPlan, row, screenshot, scrollsSideways, useBrowser } from './support.mjs';
 
-/** @type {import('playwright-core').Browser} */
-let browser;
-
-before(async () => {
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 test('at 360 px the list, a plan, its Close button and the confirmation fit the screen', TIMEOUT, async () => {
   const id = await createProject('executing');
-  const { page, problems, close } = await openDemo(browser, PHONE);
+  const { page, problems, close } = await openDemo(PHONE);
   await row(page, id).waitFor();
   assert.equal(await scrollsSideways(page), false, 'no sideways scrolling in the list');
   await screenshot(page, 'phone-list');

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, firefox } from 'playwright-core';
 import { CHROMIUM } from '../../tools/chromium.mjs';
@@ -20,7 +21,7 @@ const demoUrl = process.env.DEEPWORK_DEMO_URL;
 if (!demoUrl) {
   throw new Error(
     'DEEPWORK_DEMO_URL is not set: run these tests with `cargo xtask test`, or set it to the line ' +
-      'that `cargo xtask demo --addr 127.0.0.1:0 --faults --flavor documented` prints',
+      'that `cargo xtask demo --addr 127.0.0.1:0 --faults --flavor documented --no-simulate` prints',
   );
 }
 
@@ -41,18 +42,31 @@ export const TIMEOUT = { timeout: 60_000 };
 const SCREENSHOTS = process.env.DEEPWORK_E2E_OUT ?? fileURLToPath(new URL('../../target/e2e/', import.meta.url));
 mkdirSync(SCREENSHOTS, { recursive: true });
 
-/** The browser under test, launched headless from the system's own build. */
-export function launch() {
-  return BROWSER === 'firefox' ? firefox.launch(FIREFOX) : chromium.launch(CHROMIUM);
+/** The browser under test in this file (each test file runs in a process of its own). */
+let browser = /** @type {Browser | undefined} */ (undefined);
+
+/**
+ * Launches the browser under test (headless, the system's own build) before the
+ * calling file's first test, and closes it after its last; `openDemo` opens its pages
+ * there.
+ */
+export function useBrowser() {
+  before(async () => {
+    browser = await (BROWSER === 'firefox' ? firefox.launch(FIREFOX) : chromium.launch(CHROMIUM));
+  });
+  after(async () => {
+    await browser?.close();
+  });
 }
 
 /**
- * A new page on the demo's printed URL that records what must not happen there: console
- * errors, uncaught exceptions and dialogs (an `alert()` from injected markup).
- * @param {Browser} browser
+ * A new page on the demo's printed URL, in a context of its own, that records what must
+ * not happen there: console errors, uncaught exceptions and dialogs (an `alert()` from
+ * injected markup).
  * @param {Viewport} [viewport]
  */
-export async function openDemo(browser, viewport = DESKTOP) {
+export async function openDemo(viewport = DESKTOP) {
+  assert.ok(browser, 'the test file calls useBrowser()');
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   /** @type {Problem[]} */
@@ -148,14 +162,25 @@ export function advance(id, steps = 1) {
 }
 
 /**
- * Arms `fault` on `route` of project `id`, for every request until taken off.
+ * Arms `fault` on `route` of project `id`, for the next `times` requests (default:
+ * every request until taken off).
  * @param {string} id
  * @param {string} route
  * @param {string} fault
+ * @param {number} [times]
  */
-export function armFault(id, route, fault) {
-  return json('POST', `/__dev/projects/${id}/faults`, { fault, fault_on: route });
+export function armFault(id, route, fault, times) {
+  return json('POST', `/__dev/projects/${id}/faults`, { fault, fault_on: route, fault_times: times ?? null });
 }
+
+/**
+ * Deletes project `id` through the API, as another tab would.
+ * @param {string} id
+ */
+export function deleteProject(id) {
+  return json('DELETE', `/api/mission-control/projects/${id}`);
+}
+
 
 /**
  * How many plan requests of project `id` reached the server.
@@ -214,6 +239,17 @@ export async function message(page, state) {
   const region = page.locator(`#message[data-state="${state}"]`);
   await region.waitFor();
   return region;
+}
+
+/**
+ * Waits for the connection indicator to be in `state` (live, retrying, offline,
+ * failed) and returns its words: the status region's text.
+ * @param {Page} page
+ * @param {string} state
+ */
+export async function indicator(page, state) {
+  await page.locator(`#connection-indicator[data-state="${state}"]`).waitFor();
+  return (await page.locator('#connection-state[role="status"]').textContent()) ?? '';
 }
 
 /**

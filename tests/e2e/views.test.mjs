@@ -1,16 +1,18 @@
-// The dashboard's views, read only: the list (filter, count), a plan, a hostile title,
-// and the keyboard. Against the server `cargo xtask demo` starts (documented, --faults).
+// The dashboard's views, read only: the list (filter, count), a plan, the two layouts,
+// a hostile title, and the keyboard. Against the server `cargo xtask demo` starts
+// (documented, --faults).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import {
+  DESKTOP,
   HOSTILE_TITLE,
+  PHONE,
   ORIGIN,
   TIMEOUT,
   TOKEN,
   assertNoConsoleErrors,
   createProject,
   focusedText,
-  launch,
   listed,
   openDemo,
   openPlan,
@@ -18,22 +20,19 @@ import {
   projectStatus,
   row,
   screenshot,
+  scrollsSideways,
   seededProjects,
+  useBrowser,
 } from './support.mjs';
 
-/** @type {import('playwright-core').Browser} */
-let browser;
 /** @type {Map<string, string>} */
 let seeded;
 
+useBrowser();
+
 before(async () => {
-  browser = await launch();
   seeded = await seededProjects();
   assert.equal(seeded.size, 9, 'the devserver seeds one project per status');
-});
-
-after(async () => {
-  await browser?.close();
 });
 
 /** @param {string} status */
@@ -44,7 +43,7 @@ function seededId(status) {
 }
 
 test('the list shows the server’s count and filters by status; the token leaves the address bar', TIMEOUT, async () => {
-  const { page, problems, close } = await openDemo(browser);
+  const { page, problems, close } = await openDemo();
 
   // The token was read from the fragment once, kept in this tab's session storage only.
   assert.equal(page.url(), `${ORIGIN}/`);
@@ -75,7 +74,7 @@ test('the list shows the server’s count and filters by status; the token leave
   // Emptied first: Firefox's fill() of a number field appends to what it holds.
   await page.getByLabel('At most').fill('');
   await page.getByLabel('At most').fill('2');
-  await page.getByRole('button', { name: 'Refresh' }).click();
+  await page.getByRole('button', { name: 'Apply' }).click();
   await page.locator('#projects-count', { hasText: '· showing 2' }).waitFor();
   assert.equal(await page.locator('#projects > li').count(), 2);
   assert.equal(await count.textContent(), `${all.count} projects · showing 2`);
@@ -87,7 +86,7 @@ test('the list shows the server’s count and filters by status; the token leave
 test('a plan groups its tasks by execution level, shows progress, and marks blocked and human tasks in words', TIMEOUT, async () => {
   const id = seededId('executing');
   const expected = await plan(id);
-  const { page, problems, close } = await openDemo(browser);
+  const { page, problems, close } = await openDemo();
   const section = await openPlan(page, id);
 
   assert.equal(await page.locator('#plan-heading').textContent(), expected.project.title);
@@ -123,9 +122,34 @@ test('a plan groups its tasks by execution level, shows progress, and marks bloc
   await close();
 });
 
+test('from 1024 px wide the list and the plan sit side by side; narrower, one above the other', TIMEOUT, async () => {
+  const id = seededId('paused');
+  const { page, problems, close } = await openDemo();
+  const section = await openPlan(page, id);
+  const list = page.locator('#projects-section');
+  for (const [width, beside] of [[1280, true], [1024, true], [1023, false], [PHONE.width, false]]) {
+    await page.setViewportSize({ width, height: 800 });
+    const [l, p] = [await list.boundingBox(), await section.boundingBox()];
+    assert.ok(l && p, 'both are shown');
+    if (beside) {
+      assert.ok(p.x >= l.x + l.width && Math.abs(p.y - l.y) < 1, `${width} px: the plan is beside the list`);
+    } else {
+      assert.ok(p.y >= l.y + l.height && Math.abs(p.x - l.x) < 1, `${width} px: the plan is below the list`);
+    }
+    assert.equal(await scrollsSideways(page), false, `${width} px: no sideways scrolling`);
+  }
+  // With no plan open, its place beside the list says so; stacked, nothing stands in for it.
+  await page.getByRole('button', { name: 'Close plan' }).click();
+  assert.equal(await page.locator('#plan-none').isVisible(), false);
+  await page.setViewportSize(DESKTOP);
+  assert.equal(await page.getByRole('heading', { name: 'No plan open' }).isVisible(), true);
+  assertNoConsoleErrors(problems);
+  await close();
+});
+
 test('a hostile title is shown as text, in the list and in the plan', TIMEOUT, async () => {
   const id = seededId('draft');
-  const { page, problems, close } = await openDemo(browser);
+  const { page, problems, close } = await openDemo();
   assert.equal(await row(page, id).locator('.project-title').textContent(), HOSTILE_TITLE);
   assert.equal(await row(page, id).getByRole('button', { name: `Open plan “${HOSTILE_TITLE}”` }).count(), 1);
   await openPlan(page, id);
@@ -137,8 +161,7 @@ test('a hostile title is shown as text, in the list and in the plan', TIMEOUT, a
 
 test('keyboard only: Tab to a project, open its plan, pause it, close it', TIMEOUT, async () => {
   const id = await createProject('executing');
-  const { page, problems, close } = await openDemo(browser);
-  await page.getByRole('button', { name: 'Refresh' }).click();
+  const { page, problems, close } = await openDemo();
   const open = row(page, id).getByRole('button', { name: /^Open plan/ });
   await open.waitFor();
 

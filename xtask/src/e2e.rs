@@ -25,6 +25,8 @@ pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
     toolchain::ensure_npm_deps(&dir, "")?;
     // The documented flavor, so that a wrong status is an error (the lenient one answers
     // 200 with the project unchanged); --faults for the dev routes that create projects.
+    // No --simulate: a project moves only when a test advances it (the start flow's
+    // planning → awaiting_approval too), so each change comes when the test expects it.
     // One server for both browsers: the tests change only projects they create.
     let flags = [
         "--addr",

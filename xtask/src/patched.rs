@@ -78,8 +78,12 @@ pub fn sdk(root: &Path) -> Result<PathBuf> {
     write_if_changed(&sdk.join("Cargo.toml"), &manifest_for(&manifest, &source)?)?;
     for name in LINKED {
         let link = sdk.join(name);
-        if fs::symlink_metadata(&link).is_err() {
-            std::os::unix::fs::symlink(root.join(name), &link)
+        let to = root.join(name);
+        // A link into another checkout (a target/ copied or moved from there) would
+        // build that checkout's sources: it is made anew.
+        if fs::read_link(&link).ok() != Some(to.clone()) {
+            let _ = fs::remove_file(&link);
+            std::os::unix::fs::symlink(&to, &link)
                 .map_err(|e| format!("{}: {e}", link.display()))?;
         }
     }
