@@ -2,24 +2,24 @@
 //! for `page.md#section` (or `#section` on the same page), to a heading of that page,
 //! by the anchors GitHub gives headings. Links to other sites are not fetched.
 
+use super::Page;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 /// Checks the links of each page. A page is a test; each broken link one failure.
-pub fn check(root: &Path, pages: &[PathBuf]) -> (u32, u32) {
+pub fn check(root: &Path, pages: &[Page]) -> (u32, u32) {
     let (mut passed, mut failed) = (0, 0);
-    for page in pages {
-        let name = page
-            .strip_prefix(root)
-            .unwrap_or(page)
-            .display()
-            .to_string();
-        let text = fs::read_to_string(page).unwrap_or_default();
-        let broken: Vec<String> = links(&text)
+    for Page {
+        path: page,
+        name,
+        text,
+    } in pages
+    {
+        let broken: Vec<String> = links(text)
             .into_iter()
             .filter_map(|target| {
-                problem(root, page, &text, &target).map(|p| format!("{target}: {p}"))
+                problem(root, page, text, &target).map(|p| format!("{target}: {p}"))
             })
             .collect();
         if broken.is_empty() {
@@ -197,15 +197,16 @@ mod tests {
             "# One\n[back](../README.md#top) [gone](b.md) [nope](../README.md#two)\n",
         )
         .unwrap();
-        let pages = [root.join("README.md"), docs.join("a.md")];
+        let pages =
+            || [root.join("README.md"), docs.join("a.md")].map(|path| Page::read(&root, path));
         // README's ../README.md leaves the repository; a.md has two broken links.
-        assert_eq!(check(&root, &pages), (0, 3));
+        assert_eq!(check(&root, &pages()), (0, 3));
         fs::write(
             root.join("README.md"),
             "[a](docs/a.md#one) [x](#top) [docs](docs/)\n# top\n",
         )
         .unwrap();
-        assert_eq!(check(&root, &pages), (1, 2));
+        assert_eq!(check(&root, &pages()), (1, 2));
         fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -41,9 +41,17 @@ pub fn check(root: &Path, package: &Path, fixtures: &[&str]) -> Vec<Row> {
     rows
 }
 
+/// One page of the docs, read.
+pub struct Page {
+    pub path: PathBuf,
+    /// Its path from the repository's root, for messages.
+    pub name: String,
+    pub text: String,
+}
+
 /// The pages: README.md, CONTRIBUTING.md, CHANGELOG.md and every page of docs/.
-fn pages(root: &Path) -> Vec<PathBuf> {
-    let mut pages: Vec<PathBuf> = ["README.md", "CONTRIBUTING.md", "CHANGELOG.md"]
+fn pages(root: &Path) -> Vec<Page> {
+    let mut paths: Vec<PathBuf> = ["README.md", "CONTRIBUTING.md", "CHANGELOG.md"]
         .iter()
         .map(|page| root.join(page))
         .filter(|page| page.exists())
@@ -56,6 +64,24 @@ fn pages(root: &Path) -> Vec<PathBuf> {
         .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
         .collect();
     docs.sort();
-    pages.extend(docs);
-    pages
+    paths.extend(docs);
+    paths
+        .into_iter()
+        .map(|path| Page::read(root, path))
+        .collect()
+}
+
+impl Page {
+    /// The page at `path` (an unreadable one is empty: its checks then fail).
+    pub fn read(root: &Path, path: PathBuf) -> Page {
+        Page {
+            name: path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .display()
+                .to_string(),
+            text: fs::read_to_string(&path).unwrap_or_default(),
+            path,
+        }
+    }
 }

@@ -5,6 +5,7 @@
 //! html, rust, toml) without a marker fails: it would be tested by nothing. Commands
 //! (sh) and output (text, json) need none.
 
+use super::Page;
 use crate::process::Result;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,16 +15,10 @@ const CODE: [&str; 8] = ["js", "mjs", "ts", "tsx", "jsx", "html", "rust", "toml"
 
 /// Checks every page's snippets; each fixture of `fixtures` (folders of
 /// tests/consumers/) must be quoted at least once. Returns (passed, failed).
-pub fn check(root: &Path, pages: &[PathBuf], fixtures: &[&str]) -> (u32, u32) {
+pub fn check(root: &Path, pages: &[Page], fixtures: &[&str]) -> (u32, u32) {
     let (mut passed, mut failed) = (0, 0);
     let mut quoted: Vec<String> = Vec::new();
-    for page in pages {
-        let name = page
-            .strip_prefix(root)
-            .unwrap_or(page)
-            .display()
-            .to_string();
-        let text = fs::read_to_string(page).unwrap_or_default();
+    for Page { name, text, .. } in pages {
         let lines: Vec<&str> = text.lines().collect();
         let mut in_code = false;
         for (i, line) in lines.iter().enumerate() {
