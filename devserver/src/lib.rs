@@ -1,6 +1,6 @@
 //! A local implementation of the Deep Work project API, for the SDK's browser
-//! tests and demo: the contract (`shared/contract.md`), both where the docs and
-//! the real server agree and, per `--flavor`, where they do not.
+//! tests and demo: the API as devserver/README.md describes it, both where the API's
+//! docs and the real server agree and, per `--flavor`, where they do not.
 
 mod api;
 mod app;

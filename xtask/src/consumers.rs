@@ -1,8 +1,8 @@
 //! The npm consumer tests: the release package is packed with `npm pack`, installed
 //! from that tarball into each fixture under tests/consumers/ (a plain page, a Web
 //! Worker, a Vite app, Node, TypeScript, and the package's own contents), and each
-//! fixture's `node --test` file runs against a devserver of its own. The snippets of
-//! README.md and docs/ are checked against the fixtures they are copied from.
+//! fixture's `node --test` file runs against a devserver of its own. Then the docs are
+//! checked against the fixtures and the package (`crate::docs`).
 //!
 //! Lockfiles: each fixture declares `"deepwork-client":
 //! "file:../../../target/consumers/deepwork-client.tgz"` and commits its lockfile, which
@@ -48,7 +48,7 @@ const TEST_LIMIT: Duration = Duration::from_secs(300);
 pub type Row = (&'static str, u32, u32, bool);
 
 /// Builds and packs the package, installs it into every fixture, runs their tests and
-/// checks the README's snippets. Errors only when the tests cannot run at all.
+/// checks the docs. Errors only when the tests cannot run at all.
 pub fn run(root: &Path, tools: &Tools, devserver_bin: &Path) -> Result<Vec<Row>> {
     let started = Instant::now();
     let pkg = package::build(root, tools, false)?;
@@ -87,8 +87,13 @@ pub fn run(root: &Path, tools: &Tools, devserver_bin: &Path) -> Result<Vec<Row>>
         };
         rows.push((name, passed, failed, ok));
     }
-    let (passed, failed) = check_snippets(root);
-    rows.push(("npm: docs snippets", passed, failed, failed == 0));
+    // Every fixture but `package` (the tarball's own contents) is quoted by the docs.
+    let quoted: Vec<&str> = FIXTURES
+        .iter()
+        .map(|(dir, _, _)| *dir)
+        .filter(|dir| *dir != "package")
+        .collect();
+    rows.extend(crate::docs::check(root, &unpacked, &quoted));
     Ok(rows)
 }
 
@@ -241,117 +246,6 @@ fn node_test(dir: &Path, file: &str, server: &Devserver) -> Result<(u32, u32, bo
     eprintln!("(in {})", dir.display());
     let (counts, ok) = run_counting_within("", &mut cmd, spec_line, TEST_LIMIT)?;
     Ok((counts.passed, counts.failed, ok))
-}
-
-/// README.md and each page of docs/ mark a snippet with
-/// `<!-- snippet: tests/consumers/DIR/FILE#REGION -->` on the line before its fenced
-/// block; the block must equal the lines between `#region REGION` and `#endregion` in
-/// that file, less their common indentation. Every fixture but `package` must be quoted
-/// at least once. Returns (passed, failed).
-fn check_snippets(root: &Path) -> (u32, u32) {
-    let (mut passed, mut failed) = (0, 0);
-    let mut quoted: Vec<String> = Vec::new();
-    for page in pages(root) {
-        let name = page
-            .strip_prefix(root)
-            .unwrap_or(&page)
-            .display()
-            .to_string();
-        let text = fs::read_to_string(&page).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        for (i, line) in lines.iter().enumerate() {
-            let Some(source) = line
-                .trim()
-                .strip_prefix("<!-- snippet: ")
-                .and_then(|s| s.strip_suffix(" -->"))
-            else {
-                continue;
-            };
-            let block = fenced_block(&lines[i + 1..]);
-            match (block, region(root, source)) {
-                (Some(block), Ok(expected)) if block == expected => {
-                    passed += 1;
-                    eprintln!("{name} snippet {source}: same as the fixture");
-                }
-                (None, _) => {
-                    failed += 1;
-                    eprintln!("{name} snippet {source}: no fenced block right after the marker");
-                }
-                (Some(_), Err(e)) => {
-                    failed += 1;
-                    eprintln!("{name} snippet {source}: {e}");
-                }
-                (Some(_), Ok(expected)) => {
-                    failed += 1;
-                    eprintln!(
-                        "{name} snippet {source}: differs from the fixture, which has:\n{expected}"
-                    );
-                }
-            }
-            quoted.extend(source.split('/').nth(2).map(str::to_owned));
-        }
-    }
-    for (dir, _, _) in FIXTURES.iter().filter(|(dir, _, _)| *dir != "package") {
-        if quoted.iter().any(|q| q == dir) {
-            passed += 1;
-        } else {
-            failed += 1;
-            eprintln!("no page quotes anything from tests/consumers/{dir}");
-        }
-    }
-    (passed, failed)
-}
-
-/// The pages whose snippets are checked: README.md and every page of docs/.
-fn pages(root: &Path) -> Vec<PathBuf> {
-    let mut pages = vec![root.join("README.md")];
-    let mut docs: Vec<PathBuf> = fs::read_dir(root.join("docs"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
-        .collect();
-    docs.sort();
-    pages.extend(docs);
-    pages
-}
-
-/// The text of the fenced block that starts on the first line of `lines`.
-fn fenced_block(lines: &[&str]) -> Option<String> {
-    let (open, rest) = lines.split_first()?;
-    if !open.starts_with("```") {
-        return None;
-    }
-    let end = rest.iter().position(|l| l.starts_with("```"))?;
-    Some(rest[..end].join("\n"))
-}
-
-/// The dedented lines of region `name` in `path#name`, relative to the repository root.
-fn region(root: &Path, source: &str) -> Result<String> {
-    let (path, name) = source
-        .split_once('#')
-        .ok_or("the marker names no #region")?;
-    let file: PathBuf = root.join(path);
-    let text = fs::read_to_string(&file).map_err(|e| format!("{path}: {e}"))?;
-    let start_marker = format!("#region {name}");
-    let mut lines = text.lines();
-    lines
-        .by_ref()
-        .find(|l| l.trim_end().ends_with(&start_marker) || l.contains(&format!("{start_marker} ")))
-        .ok_or_else(|| format!("{path} has no `{start_marker}`"))?;
-    let body: Vec<&str> = lines.take_while(|l| !l.contains("#endregion")).collect();
-    let indent = body
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    let dedented: Vec<&str> = body
-        .iter()
-        .map(|l| l.get(indent..).unwrap_or("").trim_end())
-        .collect();
-    Ok(dedented.join("\n"))
 }
 
 fn npm() -> Command {

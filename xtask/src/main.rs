@@ -15,6 +15,7 @@ mod bench;
 mod breakdown;
 mod consumers;
 mod devserver;
+mod docs;
 mod e2e;
 mod imports;
 mod interrupt;

@@ -18,15 +18,7 @@ const SNIPPETS: [&str; 1] = ["error.js"];
 
 /// Sections of the repository's README that are about working on this repository, not
 /// about using the package: left out of the package's README.
-const DEVELOPER_SECTIONS: [&str; 7] = [
-    "## The two commands",
-    "## The local API server",
-    "## Demo",
-    "## Tests",
-    "## Performance",
-    "## Layout",
-    "## How the toolchain is found",
-];
+const DEVELOPER_SECTIONS: [&str; 1] = ["## Try it, test it"];
 
 /// Builds pkg/ (release unless `dev`) and returns its path.
 pub fn build(root: &Path, tools: &Tools, dev: bool) -> Result<PathBuf> {
@@ -262,7 +254,8 @@ fn public_types(glue: &str) -> Result<String> {
 }
 
 /// The repository's README without the sections about developing this repository,
-/// plus a pointer to them.
+/// plus a pointer to them. Its links to files of the repository become links to the
+/// repository's pages: npm shows the README without the files beside it.
 fn package_readme(readme: &str, repository: &str) -> String {
     let mut out = String::new();
     let mut skipping = false;
@@ -272,16 +265,61 @@ fn package_readme(readme: &str, repository: &str) -> String {
         if !in_code && line.starts_with("## ") {
             skipping = DEVELOPER_SECTIONS.contains(&line.trim_end());
         }
-        if !skipping {
-            out.push_str(line);
-            out.push('\n');
+        if skipping {
+            continue;
         }
+        if in_code || line.starts_with("```") {
+            out.push_str(line);
+        } else {
+            out.push_str(&absolute_links(line, repository));
+        }
+        out.push('\n');
     }
     format!(
         "{}\n\n## Development\n\nThe SDK is written in Rust; building it, its tests and a local API \
          server are described in the [repository]({repository}).\n",
         out.trim_end()
     )
+}
+
+/// `[text](docs/api.md)` → `[text](<repository>/blob/HEAD/docs/api.md)` (a folder:
+/// `/tree/HEAD/…`), outside code spans; links to other sites and to anchors stay.
+fn absolute_links(line: &str, repository: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in line.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(part); // inside a code span
+            continue;
+        }
+        let mut rest = part;
+        while let Some(at) = rest.find("](") {
+            out.push_str(&rest[..at + 2]);
+            rest = &rest[at + 2..];
+            let target = rest.trim_start_matches("./");
+            let external = ["http://", "https://", "mailto:", "#"]
+                .iter()
+                .any(|prefix| target.starts_with(prefix));
+            if !external {
+                let end = target.find(')').unwrap_or(target.len());
+                let kind = if target[..end]
+                    .split('#')
+                    .next()
+                    .is_some_and(|path| path.ends_with('/'))
+                {
+                    "tree"
+                } else {
+                    "blob"
+                };
+                out.push_str(&format!("{repository}/{kind}/HEAD/"));
+                rest = target;
+            }
+        }
+        out.push_str(rest);
+    }
+    out
 }
 
 /// JSON whose object keys keep their order: serde_json (without its `preserve_order`
@@ -319,4 +357,29 @@ fn read(path: &Path) -> Result<String> {
 
 fn write(path: &Path, text: &str) -> Result {
     fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_package_readme_links_to_the_repository() {
+        let repo = "https://github.com/o/r";
+        let line = "See [api](docs/api.md#x), [it](./examples/app/), [npm](https://npmjs.com), [up](#install) and `[code](no.md)`.";
+        assert_eq!(
+            absolute_links(line, repo),
+            "See [api](https://github.com/o/r/blob/HEAD/docs/api.md#x), [it](https://github.com/o/r/tree/HEAD/examples/app/), [npm](https://npmjs.com), [up](#install) and `[code](no.md)`."
+        );
+        let readme = "# x\n[a](LICENSE-MIT)\n## Try it, test it\n[b](docs/testing.md)\n## More\n```js\nf[0](1)\n```\n";
+        let package = package_readme(readme, repo);
+        assert!(
+            package.contains("[a](https://github.com/o/r/blob/HEAD/LICENSE-MIT)"),
+            "{package}"
+        );
+        assert!(
+            !package.contains("testing.md") && package.contains("f[0](1)"),
+            "{package}"
+        );
+    }
 }

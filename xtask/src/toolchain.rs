@@ -161,7 +161,7 @@ fn debian_std_is_current() -> bool {
 }
 
 /// Debian packages a current rustc and the std source, but no wasm32 std: build it
-/// once from source into Debian's sysroot (see shared/notes/toolchain.md).
+/// once from source into Debian's sysroot (docs/testing.md, "The toolchain", says how).
 fn install_debian_wasm_std(root: &Path) -> Result {
     apt_install(&["rustc-web", "cargo-web", "rust-web-src", "lld-19"])?;
     let scratch = root.join("target/xtask/wasm-std");

@@ -2,7 +2,10 @@
 // against the devserver.
 
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { cancelProject, DeepWorkClient, DeepWorkError, isDeepWorkError } from 'deepwork-client';
 import {
@@ -11,7 +14,9 @@ import {
 import {
   advance, baseUrl, cancelRequests, createProject, deleteProject, planRequestTimes, serverStatus, token,
 } from '../harness/devserver.mjs';
+import { approve } from './approve.mjs';
 import { cancel } from './cancel.mjs';
+import { followPlan, liveList } from './live.mjs';
 
 test('the README example cancels a project on its first call', async () => {
   const projectId = await createProject('executing');
@@ -173,4 +178,60 @@ test('Node resolves the package to its node entry, which also works with require
   const require = createRequire(import.meta.url);
   assert.match(require.resolve('deepwork-client'), /node_modules\/deepwork-client\/node\.js$/);
   assert.equal(typeof require('deepwork-client').cancelProject, 'function');
+});
+
+// The README's quick start, error and live examples (quickstart.mjs, approve.mjs, live.mjs).
+
+test('the quick start script starts a project, waits for its plan, approves it and lists', WATCH_TEST, async () => {
+  const script = spawn(process.execPath, ['quickstart.mjs'], { cwd: import.meta.dirname, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: script.stdout })[Symbol.asyncIterator]();
+  const started = (await lines.next()).value;
+  const [, id] = started.match(/^(\S+) is planning$/) ?? assert.fail(`first line: ${started}`);
+  await advance(id); // the devserver plans it now (the real server does so by itself)
+  const rest = [];
+  for await (const line of lines) rest.push(line);
+  const [code] = await once(script, 'close');
+  assert.equal(code, 0);
+  assert.match(rest[0], /^\d+ tasks in \d+ levels$/);
+  assert.equal(rest[1], `${id} is executing`);
+  assert.match(rest[2], /^\d+ executing: .*Build a REST API for a todo app/);
+  assert.equal(await serverStatus(id), 'executing');
+});
+
+test('the errors example says why an approve failed, for each kind it names', async () => {
+  const client = new DeepWorkClient({ token, baseUrl });
+  assert.match(await approve(client, await createProject('awaiting_approval')), / is executing$/);
+  assert.equal(await approve(client, await createProject('draft')), 'not now: the project is draft');
+  assert.equal(await approve(client, 'no-such-project'), 'no such project');
+  const stranger = new DeepWorkClient({ token: 'wrong-token', baseUrl });
+  assert.equal(await approve(stranger, await createProject('awaiting_approval')), 'sign in again');
+  const offline = new DeepWorkClient({ token, baseUrl: 'http://127.0.0.1:9', maxRetries: 0 });
+  assert.match(await approve(offline, 'p'), /^failed \(network\): /);
+});
+
+test('the live example keeps the list current until its signal aborts, and follows a plan to its end', WATCH_TEST, async () => {
+  const client = new DeepWorkClient({ token, baseUrl });
+  const controller = new AbortController();
+  const lists = [];
+  const states = [];
+  let listed;
+  const firstList = new Promise((resolve) => { listed = resolve; });
+  const watching = liveList(client, controller.signal, {
+    showList: (projects, moved) => { lists.push(moved); listed(); },
+    showConnection: (status) => states.push(status),
+  });
+  await firstList;
+  const appearing = await createProject('draft');
+  while (!lists.some(({ added }) => added.includes(appearing))) await new Promise((resolve) => { listed = resolve; });
+  controller.abort();
+  await watching;
+  assert.equal(states.at(-1), 'ended');
+
+  const id = await createProject('executing');
+  const seen = [];
+  await followPlan(client, id, (line) => {
+    seen.push(line);
+    if (seen.length === 1) client.cancelProject(id);
+  });
+  assert.deepEqual(seen.map((line) => line.split(':')[0]), ['executing', 'cancelled']);
 });

@@ -117,10 +117,17 @@ test('every relative import and asset URL in the shipped code points at a shippe
   assert.ok(checked >= 6, `only ${checked} references found`);
 });
 
-test('the README is the package\'s, and both licenses ship', () => {
+test('the README is the package\'s, its links work on npm, and both licenses ship', () => {
   const readme = readFileSync(join(dir, 'README.md'), 'utf8');
   assert.match(readme, /^# deepwork-client$/m);
-  assert.match(readme, /^## Install and use$/m);
+  assert.match(readme, /^## Install$/m);
+  // npm shows the README alone: a link to a file of the repository must be absolute.
+  const prose = readme.replace(/^```[\s\S]*?^```$/gm, '').replace(/`[^`\n]*`/g, '');
+  const targets = [...prose.matchAll(/\]\(([^)\s]+)/g)].map(([, target]) => target);
+  assert.ok(targets.length >= 10, `only ${targets.length} links`);
+  const relative = targets.filter((target) => !/^(https?:\/\/|#|mailto:)/.test(target));
+  assert.deepEqual(relative, []);
+  assert.ok(targets.some((t) => t.endsWith('/blob/HEAD/docs/api.md')), targets.join(' '));
   assert.match(readFileSync(join(dir, 'LICENSE-MIT'), 'utf8'), /MIT License|Permission is hereby granted/);
   assert.match(readFileSync(join(dir, 'LICENSE-APACHE'), 'utf8'), /Apache License/);
 });

@@ -1,4 +1,7 @@
-//! What a Rust frontend writes with deepwork-client: the README's Rust usage.
+//! What a Rust frontend writes with deepwork-client: the Rust examples of the README and
+//! docs/ (the snippet check ties them to the regions here and in quick_start.rs).
+
+pub mod quick_start;
 
 // #region rust
 use deepwork_client::{CallOptions, DeepWorkClient, Error, ErrorKind, ProjectStatus};
