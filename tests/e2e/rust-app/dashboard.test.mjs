@@ -7,12 +7,14 @@ import { test } from 'node:test';
 import {
   TIMEOUT,
   advance,
+  armFault,
   assertNoConsoleErrors,
   createProject,
   deleteProject,
   listed,
   openDemo,
   plan,
+  planRequests,
   projectStatus,
   row,
   screenshot,
@@ -123,4 +125,47 @@ test('an error is shown by its kind: the open project deleted elsewhere is not_f
   await row(page, id).waitFor({ state: 'detached' });
   assertNoConsoleErrors(problems, [`/api/deep-work/projects/${id}/plan`]);
   await close();
+});
+
+test('a watch’s state: reconnecting with a countdown through two 503s, live again, offline', TIMEOUT, async () => {
+  const id = await createProject('paused');
+  const { page, context, problems, close } = await openDemo();
+  const section = await openPlan(page, id);
+  const indicator = section.locator('.indicator');
+  await section.locator('.indicator[data-state="live"]').waitFor();
+
+  await armFault(id, 'plan', 'service_unavailable', 2);
+  await section.locator('.indicator[data-state="retrying"]').waitFor();
+  // Each 503 asks for 1 s and the interval is 2 s: the countdown starts at 2 s.
+  await indicator.filter({ hasText: /^Reconnecting in 2 s \(the server answered 503\)$/ }).waitFor();
+  await indicator.filter({ hasText: /^Reconnecting in 1 s \(the server answered 503\)$/ }).waitFor();
+  await section.locator('.indicator[data-state="live"]').waitFor();
+  assert.equal(await indicator.textContent(), 'Live');
+
+  await context.setOffline(true);
+  await section.locator('.indicator[data-state="offline"]').waitFor();
+  assert.equal(await indicator.textContent(), 'Offline');
+  await context.setOffline(false);
+  await section.locator('.indicator[data-state="live"]').waitFor();
+  // A request under way when the network went may have failed.
+  assertNoConsoleErrors(problems, [`/api/deep-work/projects/${id}/plan`, '/api/mission-control/projects']);
+  await close();
+  await deleteProject(id);
+});
+
+test('opening another plan stops the first one’s watch (its cleanup drops it)', TIMEOUT, async () => {
+  const first = await createProject('paused');
+  const second = await createProject('paused');
+  const { page, problems, close } = await openDemo();
+  await openPlan(page, first);
+  await openPlan(page, second);
+  assert.equal(await page.locator('#plan-section').count(), 1, 'one plan on the page');
+  // While the second plan is polled twice (longer than one interval), the first is not.
+  const stopped = await planRequests(first);
+  const polled = await planRequests(second);
+  while ((await planRequests(second)) < polled + 2);
+  assert.equal(await planRequests(first), stopped, 'no poll of the closed plan');
+  assertNoConsoleErrors(problems);
+  await close();
+  await Promise.all([first, second].map(deleteProject));
 });
