@@ -17,10 +17,14 @@ const MODULE: &str = "leptos_dashboard";
 /// Builds the app (release, wasm32) and its JS glue; returns what the devserver serves.
 pub fn build(root: &Path, tools: &Tools) -> Result<Site> {
     let app = root.join(APP);
-    // The repository's own target/: a second build, by the demo or the test row, finds
-    // every crate built. --locked: the example's Cargo.lock pins wasm-bindgen to the
-    // version of the CLI below.
-    let target = root.join("target");
+    // A folder of its own inside the repository's target/, kept between runs, so that a
+    // second build, by the demo or the test row, finds every crate built. Not target/
+    // itself: the npm package's build compiles some of the same crates there with other
+    // RUSTFLAGS (package.rs), into the same files (seen: the app then failed to build
+    // against the package build's futures-core).
+    // --locked: the example's Cargo.lock pins wasm-bindgen to the version of the CLI
+    // below.
+    let target = root.join("target/leptos-dashboard");
     run_bounded(
         tools
             .wasm("cargo")
@@ -30,7 +34,7 @@ pub fn build(root: &Path, tools: &Tools) -> Result<Site> {
             .arg(&target),
         BUILD_LIMIT,
     )?;
-    let pkg = target.join("leptos-dashboard/pkg");
+    let pkg = target.join("pkg");
     run_bounded(
         tools
             .wasm("wasm-bindgen")
