@@ -74,7 +74,8 @@ pub fn Actions(client: Client, id: String, status: Signal<Option<ProjectStatus>>
             {Verb::ALL
                 .map(|verb| {
                     let unavailable = move || {
-                        act.pending().get() || !status.with(|s| s.as_ref().is_some_and(|s| verb.offered(s)))
+                        let offered = status.with(|s| s.as_ref().is_some_and(|s| verb.offered(s)));
+                        act.pending().get() || !offered
                     };
                     view! {
                         <button type="button" disabled=unavailable on:click=move |_| {

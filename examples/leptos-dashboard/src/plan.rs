@@ -22,6 +22,7 @@ pub fn PlanView(client: Client, id: String) -> impl IntoView {
     let title = move || plan.with(|p| live::value(p).map(|p| p.project.title.clone()));
     let status =
         Signal::derive(move || plan.with(|p| live::value(p).map(|p| p.project.status.clone())));
+    let status_name = move || status.get().map(|s| s.as_str().to_owned());
     let percent = move || plan.with(|p| live::value(p).map(|p| p.progress.percent));
     let tasks = move || plan.with(|plan| row::rows(plan, |plan| &plan.tasks));
     let section_id = id.clone();
@@ -31,7 +32,7 @@ pub fn PlanView(client: Client, id: String) -> impl IntoView {
             class="card"
             aria-labelledby="plan-heading"
             data-project-id=section_id
-            data-status=move || status.get().map(|s| s.as_str().to_owned())
+            data-status=status_name
         >
             <div class="card-head">
                 <h2 id="plan-heading">{title}</h2>
@@ -40,7 +41,7 @@ pub fn PlanView(client: Client, id: String) -> impl IntoView {
             {move || plan.with(|p| live::error(p).map(errors::note))}
             <Show when=shown>
                 <p class="progress">
-                    <span class="status">{move || status.get().map(|s| s.as_str().to_owned())}</span>
+                    <span class="status">{status_name}</span>
                     {move || percent().map(|p| format!(" · {p}% done"))}
                 </p>
                 <Actions client id=id.clone() status />
