@@ -82,12 +82,34 @@ pub fn start(bin: &Path, args: &[String], log: Option<&Path>) -> Result<Devserve
     Ok(server)
 }
 
-/// `cargo xtask demo [devserver flags]`: build the package, serve it with the demo page
-/// and the API (its projects progressing by themselves unless `--no-simulate`), and
-/// print the URL to open. Ctrl-C stops it.
+/// What a demo serves beside the API: its page's files at `/`, and the module they
+/// load (with its JS glue) at `/pkg/`.
+pub struct Site {
+    pub www: PathBuf,
+    pub pkg: PathBuf,
+}
+
+/// The JS demo: www/ and the npm package (release build) it imports.
+pub fn js_demo(root: &Path, tools: &Tools) -> Result<Site> {
+    Ok(Site {
+        www: root.join("www"),
+        pkg: package::build(root, tools, false)?,
+    })
+}
+
+/// `cargo xtask demo [--rust] [devserver flags]`: build the JS demo (or with `--rust`
+/// the Leptos example), serve it with the API (its projects progressing by themselves
+/// unless `--no-simulate`), and print the URL to open. Ctrl-C stops it.
 pub fn demo(root: &Path, flags: &[String]) -> Result {
     let tools = toolchain::ensure(root)?;
-    let (mut server, url) = serve_demo(root, &tools, &simulated(flags), None)?;
+    let rust = flags.iter().any(|f| f == "--rust");
+    let site = if rust {
+        crate::rust_app::build(root, &tools)?
+    } else {
+        js_demo(root, &tools)?
+    };
+    let flags: Vec<String> = flags.iter().filter(|f| *f != "--rust").cloned().collect();
+    let (mut server, url) = serve(root, &site, &simulated(&flags), None)?;
     // Printed on stdout, alone on its line, so a script can read it.
     println!("{url}");
     eprintln!(
@@ -97,18 +119,17 @@ pub fn demo(root: &Path, flags: &[String]) -> Result {
     Err(format!("devserver exited ({status})"))
 }
 
-/// Serves the demo as `cargo xtask demo` does, for it and for the end-to-end tests:
-/// builds the package (release) and the devserver, starts it with `flags` (default
-/// address 127.0.0.1:8000) serving www/ and pkg/ beside the API, and returns it with
-/// the line a person opens. The token travels in the URL's fragment, which browsers
-/// never send to a server. `log` as for [`start`].
-pub fn serve_demo(
+/// Serves `site` as `cargo xtask demo` does, for it and for the end-to-end tests:
+/// builds the devserver, starts it with `flags` (default address 127.0.0.1:8000)
+/// serving the site beside the API, and returns it with the line a person opens. The
+/// token travels in the URL's fragment, which browsers never send to a server. `log`
+/// as for [`start`].
+pub fn serve(
     root: &Path,
-    tools: &Tools,
+    site: &Site,
     flags: &[String],
     log: Option<&Path>,
 ) -> Result<(Devserver, String)> {
-    let pkg = package::build(root, tools, false)?;
     let bin = build(root)?;
     let mut args: Vec<String> = flags.to_vec();
     if !args
@@ -117,8 +138,8 @@ pub fn serve_demo(
     {
         args.extend(["--addr".into(), "127.0.0.1:8000".into()]);
     }
-    args.extend(["--www".into(), root.join("www").display().to_string()]);
-    args.extend(["--pkg".into(), pkg.display().to_string()]);
+    args.extend(["--www".into(), site.www.display().to_string()]);
+    args.extend(["--pkg".into(), site.pkg.display().to_string()]);
     let server = start(&bin, &args, log)?;
     let url = format!(
         "{}/#token={}",
@@ -131,7 +152,7 @@ pub fn serve_demo(
 /// The demo's flags: `--simulate` added, so the page shows projects moving, unless
 /// the user said `--no-simulate` (taken out, with any `--simulate`: the devserver
 /// does not know it). Only
-/// the demo: the end-to-end tests call [`serve_demo`] and must stay deterministic.
+/// the demo: the end-to-end tests call [`serve`] and must stay deterministic.
 fn simulated(flags: &[String]) -> Vec<String> {
     let off = flags.iter().any(|f| f == "--no-simulate");
     let on = flags.iter().any(|f| f == "--simulate");

@@ -8,7 +8,7 @@ use crate::node_tests::{tap_line, test_files};
 use crate::process::{run_counting, Counts, Result};
 use crate::toolchain::{self, Tools};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Bound for each test (node's own timeout); a test that waits longer has failed.
@@ -23,40 +23,23 @@ const BROWSERS: [&str; 2] = ["chromium", "firefox"];
 pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
     let dir = root.join("tests/e2e");
     toolchain::ensure_npm_deps(&dir, "")?;
-    // The documented flavor, so that a wrong status is an error (the lenient one answers
-    // 200 with the project unchanged); --faults for the dev routes that create projects.
-    // No --simulate: a project moves only when a test advances it (the start flow's
-    // planning → awaiting_approval too), so each change comes when the test expects it.
-    // One server for both browsers: the tests change only projects they create.
-    let flags = [
-        "--addr",
-        "127.0.0.1:0",
-        "--faults",
-        "--flavor",
-        "documented",
-    ]
-    .map(String::from);
-    let out = root.join("target/e2e");
-    fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-    // Stopped when dropped, once node is done.
-    let (_server, url) =
-        devserver::serve_demo(root, tools, &flags, Some(&out.join("devserver.log")))?;
+    let out = output_dir(root, "e2e")?;
+    // Stopped when dropped, once node is done. One server for both browsers: the tests
+    // change only projects they create.
+    let site = devserver::js_demo(root, tools)?;
+    let (_server, url) = devserver::serve(
+        root,
+        &site,
+        &server_flags(),
+        Some(&out.join("devserver.log")),
+    )?;
 
     let files = test_files(&dir)?;
     let mut total = Counts::default();
     let mut all_ok = true;
     for browser in BROWSERS {
-        let mut cmd = Command::new("node");
-        cmd.current_dir(&dir)
-            .args(["--test", "--test-reporter=tap"])
-            .arg(format!("--test-timeout={TEST_TIMEOUT_MS}"))
-            // One file at a time: the list test compares counts that others would change.
-            .arg("--test-concurrency=1")
-            .args(&files)
-            .env("DEEPWORK_DEMO_URL", &url)
-            .env("DEEPWORK_E2E_OUT", &out)
-            .env("DEEPWORK_E2E_BROWSER", browser);
-        let (counts, ok) = run_counting(&mut cmd, tap_line)?;
+        let (counts, ok) =
+            run_counting(&mut node_tests(&dir, &files, &url, &out, browser), tap_line)?;
         eprintln!(
             "e2e {browser}: {} passed, {} failed",
             counts.passed, counts.failed
@@ -70,4 +53,44 @@ pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
         out.display()
     );
     Ok((total, all_ok))
+}
+
+/// The flags of a devserver for end-to-end tests. The documented flavor, so that a
+/// wrong status is an error (the lenient one answers 200 with the project unchanged);
+/// --faults for the dev routes that create and advance projects. No --simulate: a
+/// project moves only when a test advances it (the start flow's planning →
+/// awaiting_approval too), so each change comes when the test expects it.
+pub fn server_flags() -> Vec<String> {
+    [
+        "--addr",
+        "127.0.0.1:0",
+        "--faults",
+        "--flavor",
+        "documented",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// target/NAME/, made if missing: where a run's screenshots and server log go.
+pub fn output_dir(root: &Path, name: &str) -> Result<PathBuf> {
+    let out = root.join("target").join(name);
+    fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok(out)
+}
+
+/// node's test runner on `files` (in `dir`) in `browser`, against the page at `url`
+/// (`DEEPWORK_DEMO_URL`, which tests/e2e/support.mjs reads), reporting in TAP.
+pub fn node_tests(dir: &Path, files: &[String], url: &str, out: &Path, browser: &str) -> Command {
+    let mut cmd = Command::new("node");
+    cmd.current_dir(dir)
+        .args(["--test", "--test-reporter=tap"])
+        .arg(format!("--test-timeout={TEST_TIMEOUT_MS}"))
+        // One file at a time: the list test compares counts that others would change.
+        .arg("--test-concurrency=1")
+        .args(files)
+        .env("DEEPWORK_DEMO_URL", url)
+        .env("DEEPWORK_E2E_OUT", out)
+        .env("DEEPWORK_E2E_BROWSER", browser);
+    cmd
 }

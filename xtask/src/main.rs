@@ -3,12 +3,13 @@
 //! - `setup`: install every tool the other commands need, PocketPaw for the real-server
 //!   row included (idempotent, quick when done).
 //! - `build [--dev]`: build the npm package into pkg/.
-//! - `demo [--no-simulate] [devserver flags]`: build, then serve the demo page and the API
-//!   (its projects progressing by themselves unless `--no-simulate`); prints the URL.
+//! - `demo [--rust] [--no-simulate] [devserver flags]`: build, then serve the demo page
+//!   (with `--rust`, the Leptos example) and the API (its projects progressing by
+//!   themselves unless `--no-simulate`); prints the URL.
 //! - `test [row…]`: every test of the project: native, headless Chromium and Firefox,
-//!   the demo end to end, the npm package in each kind of consumer, the crate as Rust
-//!   users take it, and the package against the real server; or only the named rows
-//!   (`test::ROWS`).
+//!   the demo and the Leptos example end to end, the npm package in each kind of
+//!   consumer, the crate as Rust users take it, and the package against the real
+//!   server; or only the named rows (`test::ROWS`).
 //! - `bench`: size, start-up, per-call cost and memory against raw fetch, as one table.
 
 mod bench;
@@ -24,6 +25,7 @@ mod package;
 mod patched;
 mod process;
 mod real_server;
+mod rust_app;
 mod rust_crate;
 mod size;
 mod test;
@@ -50,7 +52,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&root),
         _ => Err(
             format!(
-                "usage: cargo xtask <setup | build [--dev] | demo [--no-simulate] [devserver flags] | test [row…] | bench>; \
+                "usage: cargo xtask <setup | build [--dev] | demo [--rust] [--no-simulate] [devserver flags] | test [row…] | bench>; \
                  the test rows: {}",
                 test::ROWS.join(", ")
             ),

@@ -1,9 +1,9 @@
 //! `cargo xtask test [row…]`: every row of tests, or the named ones: native tests,
 //! the browser suites in headless Chromium and Firefox against live devservers (each
 //! flavor, and each with the real server's limiter for the request budget), the demo
-//! end to end, the npm package in each kind of consumer, the crate as
-//! Rust users take it, and the package against the real server. Ends with one summary
-//! line.
+//! and the Leptos example end to end, the npm package in each kind of consumer, the
+//! crate as Rust users take it, and the package against the real server. Ends with one
+//! summary line.
 
 use crate::devserver::{self, Devserver};
 use crate::interrupt;
@@ -14,11 +14,12 @@ use std::process::Command;
 use std::time::Instant;
 
 /// The rows `cargo xtask test` runs, in this order; naming some runs only those.
-pub const ROWS: [&str; 7] = [
+pub const ROWS: [&str; 8] = [
     "native",
     "chromium",
     "firefox",
     "e2e",
+    "rust-app",
     "npm",
     "crate",
     "real-server",
@@ -86,6 +87,10 @@ pub fn run(root: &Path, names: &[String]) -> Result {
     if wants("e2e") {
         let (counts, ok) = crate::e2e::run(root, &tools)?;
         rows.push(("e2e (playwright, chromium + firefox)", counts, ok));
+    }
+    if wants("rust-app") {
+        let (counts, ok) = crate::rust_app::test(root, &tools)?;
+        rows.push(("rust-app (leptos, chromium)", counts, ok));
     }
 
     if wants("npm") {
