@@ -5,7 +5,7 @@
 
 use crate::devserver;
 use crate::node_tests::{tap_line, test_files};
-use crate::process::{run_counting, Counts, Result};
+use crate::process::{run_counting_as, Counts, Result};
 use crate::toolchain::{self, Tools};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -19,37 +19,56 @@ const BROWSERS: [&str; 2] = ["chromium", "firefox"];
 
 /// Runs the end-to-end tests in each browser; returns the passed and failed counts of
 /// all runs and whether node exited 0 each time. Screenshots (named after the browser)
-/// land in target/e2e/, with the server's log.
+/// land in target/e2e/, with each browser's server log.
 pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
     let dir = root.join("tests/e2e");
     toolchain::ensure_npm_deps(&dir, "")?;
     let out = output_dir(root, "e2e")?;
-    // Stopped when dropped, once node is done. One server for both browsers: the tests
-    // change only projects they create.
     let site = devserver::js_demo(root, tools)?;
-    let (_server, url) = devserver::serve(
-        root,
-        &site,
-        &server_flags(),
-        Some(&out.join("devserver.log")),
-    )?;
-
     let files = test_files(&dir)?;
+    // The browsers run side by side, as the browser suites do: the tests mostly wait
+    // for polls. Each has its own server, since the list test compares counts that the
+    // other browser's tests would change.
+    let runs: Vec<Result<(Counts, bool)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = BROWSERS
+            .map(|browser| {
+                let (site, files, dir, out) = (&site, &files, &dir, &out);
+                scope.spawn(move || {
+                    let log = out.join(format!("devserver-{browser}.log"));
+                    // Stopped when dropped, once node is done.
+                    let (_server, url) =
+                        devserver::serve(root, site, &server_flags(), Some(&log))?;
+                    let label = format!("[e2e {browser}] ");
+                    let mut node = node_tests(dir, files, &url, out, browser);
+                    let (counts, ok) = run_counting_as(&label, &mut node, tap_line)?;
+                    eprintln!(
+                        "e2e {browser}: {} passed, {} failed",
+                        counts.passed, counts.failed
+                    );
+                    Ok((counts, ok))
+                })
+            })
+            .into_iter()
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| Err("an e2e run panicked".into()))
+            })
+            .collect()
+    });
     let mut total = Counts::default();
     let mut all_ok = true;
-    for browser in BROWSERS {
-        let (counts, ok) =
-            run_counting(&mut node_tests(&dir, &files, &url, &out, browser), tap_line)?;
-        eprintln!(
-            "e2e {browser}: {} passed, {} failed",
-            counts.passed, counts.failed
-        );
+    for run in runs {
+        let (counts, ok) = run?;
         total.passed += counts.passed;
         total.failed += counts.failed;
         all_ok &= ok;
     }
     eprintln!(
-        "e2e: screenshots and the server's request log in {}",
+        "e2e: screenshots and the servers' request logs in {}",
         out.display()
     );
     Ok((total, all_ok))

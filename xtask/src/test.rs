@@ -37,6 +37,14 @@ pub fn run(root: &Path, names: &[String]) -> Result {
     let wants = |row: &str| wanted.contains(&row);
     let tools = toolchain::ensure(root)?;
     let mut rows: Vec<(&str, Counts, bool)> = Vec::new();
+    // Where each row's lines end, and the seconds it took: what to look at first when
+    // the whole command gets slow.
+    let mut took: Vec<(usize, f64)> = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |rows: &Vec<(&str, Counts, bool)>| {
+        took.push((rows.len(), clock.elapsed().as_secs_f64()));
+        clock = Instant::now();
+    };
 
     if wants("native") {
         let mut native = devserver::cargo();
@@ -45,6 +53,7 @@ pub fn run(root: &Path, names: &[String]) -> Result {
             .args(["test", "--workspace", "--no-fail-fast"]);
         let (counts, ok) = run_counting(&mut native, cargo_test_line)?;
         rows.push(("native (cargo test)", counts, ok));
+        lap(&rows);
     }
 
     let needs_devserver = ["chromium", "firefox", "npm", "real-server"];
@@ -82,26 +91,31 @@ pub fn run(root: &Path, names: &[String]) -> Result {
             let (counts, ok) = run?;
             rows.push((name, counts, ok));
         }
+        lap(&rows);
     }
 
     if wants("e2e") {
         let (counts, ok) = crate::e2e::run(root, &tools)?;
         rows.push(("e2e (playwright, chromium + firefox)", counts, ok));
+        lap(&rows);
     }
     if wants("rust-app") {
         let (counts, ok) = crate::rust_app::test(root, &tools)?;
         rows.push(("rust-app (leptos, chromium)", counts, ok));
+        lap(&rows);
     }
 
     if wants("npm") {
         for (name, passed, failed, ok) in crate::consumers::run(root, &tools, &bin)? {
             rows.push((name, Counts { passed, failed }, ok));
         }
+        lap(&rows);
     }
     if wants("crate") {
         for (name, passed, failed, ok) in crate::rust_crate::run(root, &tools) {
             rows.push((name, Counts { passed, failed }, ok));
         }
+        lap(&rows);
     }
 
     if wants("real-server") {
@@ -120,14 +134,24 @@ pub fn run(root: &Path, names: &[String]) -> Result {
             )
         });
         rows.push(("real server (PocketPaw)", counts, ok));
+        lap(&rows);
     }
 
-    eprintln!("\n{:<28} {:>7} {:>7}", "suite", "passed", "failed");
+    eprintln!(
+        "\n{:<28} {:>7} {:>7} {:>8}",
+        "suite", "passed", "failed", "seconds"
+    );
     let mut total = Counts::default();
     let mut all_ok = true;
-    for (name, counts, ok) in &rows {
+    for (line, (name, counts, ok)) in rows.iter().enumerate() {
+        // A row's time goes on its last line.
+        let seconds = took
+            .iter()
+            .find(|(end, _)| *end == line + 1)
+            .map(|(_, seconds)| format!("{seconds:.0}"))
+            .unwrap_or_default();
         eprintln!(
-            "{name:<28} {:>7} {:>7}{}",
+            "{name:<28} {:>7} {:>7} {seconds:>8}{}",
             counts.passed,
             counts.failed,
             if *ok { "" } else { "  (exit: failed)" }
