@@ -36,8 +36,7 @@ pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
                 scope.spawn(move || {
                     let log = out.join(format!("devserver-{browser}.log"));
                     // Stopped when dropped, once node is done.
-                    let (_server, url) =
-                        devserver::serve(root, site, &server_flags(), Some(&log))?;
+                    let (_server, url) = devserver::serve(root, site, &server_flags(), Some(&log))?;
                     let label = format!("[e2e {browser}] ");
                     let mut node = node_tests(dir, files, &url, out, browser);
                     let (counts, ok) = run_counting_as(&label, &mut node, tap_line)?;
