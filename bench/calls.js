@@ -34,6 +34,34 @@ async function raw() {
   return project;
 }
 
+/**
+ * raw with the plumbing the SDK's rules need on every request: a `Request` with its
+ * own `Headers` (gloo-net sends a `Request`), no redirects followed (the token must
+ * not travel), an AbortController with the attempt's timeout, and the limiter's and
+ * `Retry-After` headers read. What that costs by itself, in plain JS.
+ */
+async function rawPlumbed() {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 30_000);
+  try {
+    const headers = new Headers();
+    headers.set('Authorization', `Bearer ${token}`);
+    const request = new Request(cancelUrl(), { method: 'POST', headers, signal: controller.signal, redirect: 'manual' });
+    const res = await fetch(request);
+    if (res.type === 'opaqueredirect' || !res.ok) throw new Error(`HTTP ${res.status}`);
+    void [res.headers.get('retry-after'), res.headers.get('x-ratelimit-remaining'), res.headers.get('x-ratelimit-limit')];
+    const body = await res.json();
+    if (body === null || typeof body !== 'object' || body.success !== true) throw new Error('not a success');
+    const project = body.project;
+    checkFields(project, FIELDS, REQUIRED);
+    if (project.id !== projectId) throw new Error('another project');
+    if (project.status !== 'cancelled' && project.status !== 'completed') throw new Error(`status ${project.status}`);
+    return project;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const planUrl = () => `${location.origin}/api/deep-work/projects/${encodeURIComponent(planId)}/plan`;
 
 const planSdk = () => client.getPlan(planId);
@@ -194,9 +222,9 @@ async function polls(kind, count) {
   return starts.slice(1).map((start, i) => start - starts[i]);
 }
 
-const CALLS = { sdk, raw, planSdk, planRaw };
+const CALLS = { sdk, raw, rawPlumbed, planSdk, planRaw };
 /** What each pair of calls asks for, to stub it. */
-const STUB = { sdk: () => [cancelUrl(), 'POST'], planSdk: () => [planUrl(), 'GET'] };
+const STUB = { sdk: () => [cancelUrl(), 'POST'], rawPlumbed: () => [cancelUrl(), 'POST'], planSdk: () => [planUrl(), 'GET'] };
 
 /**
  * Runs `work` with `fetch` answering at once from memory with the server's answer to

@@ -203,12 +203,24 @@ async function perCallAndThroughput(browser, projects) {
     if (calls.length !== PER_CALL) throw new Error(`${calls.length} of ${PER_CALL} calls have a resource entry`);
     return [0, 1, 2].map((i) => quantile(calls.map((c) => c[i]), 0.5));
   };
+  // How much of the gap the request plumbing of the SDK's rules costs by itself:
+  // rawPlumbed in the SDK's place.
+  const kinds = ['rawPlumbed', 'raw'];
+  log(`per call, raw with the SDK's request plumbing: ${PER_CALL} calls of each, over the network and stubbed`);
+  await page.evaluate((a) => window.bench.perCall(...a), [WARMUP_CALLS, kinds]);
+  const plumbed = await page.evaluate((a) => window.bench.perCall(...a), [PER_CALL, kinds]);
+  const plumbedStubbed = await page.evaluate((a) => window.bench.perCallStubbed(...a), [PER_CALL, kinds]);
   const perCall = {
     calls: PER_CALL,
     crossOriginIsolated: setup.crossOriginIsolated,
     sdk: { ...summary(times.sdk), phasesMs: phases(times.phases.sdk) },
     raw: { ...summary(times.raw), phasesMs: phases(times.phases.raw) },
     stubbed: { sdk: summary(stubbed.sdk), raw: summary(stubbed.raw) },
+    plumbed: {
+      sdk: { ...summary(plumbed.sdk), phasesMs: phases(plumbed.phases.sdk) },
+      raw: { ...summary(plumbed.raw), phasesMs: phases(plumbed.phases.raw) },
+      stubbed: { sdk: summary(plumbedStubbed.sdk), raw: summary(plumbedStubbed.raw) },
+    },
   };
 
   const throughput = [];

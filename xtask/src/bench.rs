@@ -408,6 +408,27 @@ fn table(machine: &Machine, sizes: &Sizes, r: &Results) -> Result<String> {
         "the same, with `fetch` answering at once from memory: each side's own JS and wasm work per call".into(),
     );
 
+    // Plain JS doing what the SDK's rules make every request do: that part of the gap
+    // is the rules', not the wasm's.
+    let plumbed = |at: &str| r.num(&format!("/perCall/plumbed/{at}"));
+    let gap = |at: &str| -> Result<f64> {
+        Ok((plumbed(&format!("sdk/{at}"))? - plumbed(&format!("raw/{at}"))?) * 1000.0)
+    };
+    row(
+        "per call: raw with the SDK's request plumbing",
+        format!(
+            "{:+.0} µs over raw (before the request {:+.0} µs, after it {:+.0} µs); fetch stubbed {:+.0} µs",
+            gap("medianMs")?,
+            gap("phasesMs/0")?,
+            gap("phasesMs/2")?,
+            (plumbed("stubbed/sdk/medianMs")? - plumbed("stubbed/raw/medianMs")?) * 1000.0
+        ),
+        "raw in a `Request` with its own `Headers`, `redirect: 'manual'`, an AbortController with a timeout, \
+         the three headers the SDK reads: what its timeout, abort and no-redirect rules cost in plain JS, out of \
+         the SDK's gap above"
+            .into(),
+    );
+
     let tasks = r.num("/plan/tasks")?;
     // The SDK's and raw's medians of one measure under `at`, with their ratio if asked.
     let medians = |at: &str, ratio: bool| -> Result<String> {
