@@ -23,7 +23,11 @@ const cancelUrl = () => `${location.origin}/api/deep-work/projects/${encodeURICo
 
 /** What one would write by hand: fetch, res.json() and the checks the SDK makes. */
 async function raw() {
-  const res = await fetch(cancelUrl(), { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+  return cancelled(await fetch(cancelUrl(), { method: 'POST', headers: { Authorization: `Bearer ${token}` } }));
+}
+
+/** A cancel's answer read and checked as the SDK checks it. */
+async function cancelled(res) {
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   const body = await res.json();
   if (body === null || typeof body !== 'object' || body.success !== true) throw new Error('not a success');
@@ -48,15 +52,9 @@ async function rawPlumbed() {
     headers.set('Authorization', `Bearer ${token}`);
     const request = new Request(cancelUrl(), { method: 'POST', headers, signal: controller.signal, redirect: 'manual' });
     const res = await fetch(request);
-    if (res.type === 'opaqueredirect' || !res.ok) throw new Error(`HTTP ${res.status}`);
+    if (res.type === 'opaqueredirect') throw new Error('a redirect');
     void [res.headers.get('retry-after'), res.headers.get('x-ratelimit-remaining'), res.headers.get('x-ratelimit-limit')];
-    const body = await res.json();
-    if (body === null || typeof body !== 'object' || body.success !== true) throw new Error('not a success');
-    const project = body.project;
-    checkFields(project, FIELDS, REQUIRED);
-    if (project.id !== projectId) throw new Error('another project');
-    if (project.status !== 'cancelled' && project.status !== 'completed') throw new Error(`status ${project.status}`);
-    return project;
+    return await cancelled(res);
   } finally {
     clearTimeout(timer);
   }

@@ -5,7 +5,7 @@
 
 use crate::devserver;
 use crate::node_tests::{tap_line, test_files};
-use crate::process::{run_counting_as, Counts, Result};
+use crate::process::{run_counting_as, side_by_side, Counts, Result};
 use crate::toolchain::{self, Tools};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -29,34 +29,18 @@ pub fn run(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
     // The browsers run side by side, as the browser suites do: the tests mostly wait
     // for polls. Each has its own server, since the list test compares counts that the
     // other browser's tests would change.
-    let runs: Vec<Result<(Counts, bool)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = BROWSERS
-            .map(|browser| {
-                let (site, files, dir, out) = (&site, &files, &dir, &out);
-                scope.spawn(move || {
-                    let log = out.join(format!("devserver-{browser}.log"));
-                    // Stopped when dropped, once node is done.
-                    let (_server, url) = devserver::serve(root, site, &server_flags(), Some(&log))?;
-                    let label = format!("[e2e {browser}] ");
-                    let mut node = node_tests(dir, files, &url, out, browser);
-                    let (counts, ok) = run_counting_as(&label, &mut node, tap_line)?;
-                    eprintln!(
-                        "e2e {browser}: {} passed, {} failed",
-                        counts.passed, counts.failed
-                    );
-                    Ok((counts, ok))
-                })
-            })
-            .into_iter()
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|_| Err("an e2e run panicked".into()))
-            })
-            .collect()
+    let runs = side_by_side(&BROWSERS, |&browser| {
+        let log = out.join(format!("devserver-{browser}.log"));
+        // Stopped when dropped, once node is done.
+        let (_server, url) = devserver::serve(root, &site, &server_flags(), Some(&log))?;
+        let label = format!("[e2e {browser}] ");
+        let mut node = node_tests(&dir, &files, &url, &out, browser);
+        let (counts, ok) = run_counting_as(&label, &mut node, tap_line)?;
+        eprintln!(
+            "e2e {browser}: {} passed, {} failed",
+            counts.passed, counts.failed
+        );
+        Ok((counts, ok))
     });
     let mut total = Counts::default();
     let mut all_ok = true;

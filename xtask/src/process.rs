@@ -83,6 +83,31 @@ pub struct Counts {
     pub failed: u32,
 }
 
+/// Runs `run` for each of `items` at once, each on a thread of its own, and returns
+/// their results in the order of `items`: for test runs that mostly wait.
+pub fn side_by_side<I: Sync, T: Send>(
+    items: &[I],
+    run: impl Fn(&I) -> Result<T> + Sync,
+) -> Vec<Result<T>> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .iter()
+            .map(|item| {
+                let run = &run;
+                scope.spawn(move || run(item))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| Err("a run panicked".into()))
+            })
+            .collect()
+    })
+}
+
 /// Reads one line of a test runner's report into the counts.
 pub type LineCounter = fn(&str, &mut Counts);
 

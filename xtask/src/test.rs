@@ -7,7 +7,7 @@
 
 use crate::devserver::{self, Devserver};
 use crate::interrupt;
-use crate::process::{run_counting, run_counting_as, Counts, Result};
+use crate::process::{run_counting, run_counting_as, side_by_side, Counts, Result};
 use crate::toolchain::{self, Tools};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -70,22 +70,8 @@ pub fn run(root: &Path, names: &[String]) -> Result {
         // (timeouts, Retry-After), not computing. Each has its own devservers, so that a
         // fault one arms on a route of the whole server never meets the other's calls, and
         // its own target folder (see `browser_tests`).
-        let runs: Vec<Result<(Counts, bool)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = browsers
-                .iter()
-                .map(|&(browser, _)| {
-                    let (tools, bin, suites, sdk) = (&tools, &bin, &suites, &sdk);
-                    scope.spawn(move || browser_row(root, sdk, tools, bin, suites, browser))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|handle| {
-                    handle
-                        .join()
-                        .unwrap_or_else(|_| Err("a browser run panicked".into()))
-                })
-                .collect()
+        let runs = side_by_side(&browsers, |&(browser, _)| {
+            browser_row(root, &sdk, &tools, &bin, &suites, browser)
         });
         for ((_, name), run) in browsers.into_iter().zip(runs) {
             let (counts, ok) = run?;
