@@ -30,6 +30,48 @@
 //! The crate runs on `wasm32-unknown-unknown` in a browser (or a Worker, or Node).
 //! Its default feature `js` adds the JS exports; a Rust app that only calls the Rust
 //! API can leave them out with `default-features = false`.
+//!
+//! ## Live dashboards
+//!
+//! Watches poll for you and yield only what changed. Watches of the same project (or
+//! list) on one server with one token share one poll, whichever client started them,
+//! and every client of a server spends one request budget, kept under the server's rate
+//! limiter. A watch is a [`futures_core::Stream`] (with a `next()` of its own, so no
+//! trait import is needed), ends when dropped, and tells where it stands through
+//! `state()`: live, retrying (with the error and when it polls again), offline, hidden,
+//! ended.
+//!
+//! ```no_run
+//! use deepwork_client::{
+//!     DeepWorkClient, NewProject, ProjectFilter, ProjectStatus, WaitOptions, WatchOptions, WatchState,
+//! };
+//!
+//! # async fn run(client: DeepWorkClient) -> Result<(), deepwork_client::Error> {
+//! // Start a project and wait until its plan can be approved.
+//! let project = client.start_project(&NewProject::new("Build a REST API for a todo app")).await?;
+//! let plan = client
+//!     .wait_for_project(&project.id, ProjectStatus::AwaitingApproval, WaitOptions::new())
+//!     .await?;
+//! println!("{} tasks to approve", plan.tasks.len());
+//!
+//! // The project list, live: the whole list at once, then each change; failures it can
+//! // wait out show in its state, not in the loop.
+//! let options = WatchOptions::new().on_state_change(|state| match state {
+//!     WatchState::Retrying { .. } | WatchState::Offline => println!("reconnecting…"),
+//!     _ => println!("live"),
+//! });
+//! let mut projects = client.watch_projects(&ProjectFilter::new(), options)?;
+//! while let Some(update) = projects.next().await {
+//!     let update = update?;
+//!     println!("{} projects, new: {:?}, gone: {:?}", update.list.projects.len(), update.added, update.removed);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A live dashboard in Leptos built on this API, with the idioms a client that is not
+//! `Send` calls for, is in the repository's
+//! [`examples/leptos-dashboard`](https://github.com/deepwork-client/deepwork-client/tree/main/examples/leptos-dashboard).
 
 // Errors are the cold path: boxing them would only add code to the wasm module.
 #![allow(clippy::result_large_err)]
