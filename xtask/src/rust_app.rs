@@ -2,11 +2,10 @@
 //! and tested by the `rust-app` row, which runs its end-to-end test
 //! (tests/e2e/rust-app/) in headless Chromium against the demo's own server.
 
-use crate::devserver::{self, Site};
+use crate::devserver::Site;
 use crate::e2e;
-use crate::node_tests::{tap_line, test_files};
-use crate::process::{run_bounded, run_counting, Counts, Result, BUILD_LIMIT};
-use crate::toolchain::{self, Tools};
+use crate::process::{run_bounded, Counts, Result, BUILD_LIMIT};
+use crate::toolchain::Tools;
 use std::path::Path;
 
 /// Where the example lives, from the repository's root.
@@ -54,22 +53,6 @@ pub fn build(root: &Path, tools: &Tools) -> Result<Site> {
 /// still, like the e2e row's server), and runs tests/e2e/rust-app/ in Chromium.
 /// Screenshots and the server's log land in target/rust-app/.
 pub fn test(root: &Path, tools: &Tools) -> Result<(Counts, bool)> {
-    let e2e_dir = root.join("tests/e2e");
-    // The e2e row's playwright-core: the test imports its support module too.
-    toolchain::ensure_npm_deps(&e2e_dir, "")?;
     let site = build(root, tools)?;
-    let out = e2e::output_dir(root, "rust-app")?;
-    // Stopped when dropped, once node is done.
-    let (_server, url) = devserver::serve(
-        root,
-        &site,
-        &e2e::server_flags(),
-        Some(&out.join("devserver.log")),
-    )?;
-    let dir = e2e_dir.join("rust-app");
-    let files = test_files(&dir)?;
-    run_counting(
-        &mut e2e::node_tests(&dir, &files, &url, &out, "chromium"),
-        tap_line,
-    )
+    e2e::run_site(root, &site, "tests/e2e/rust-app", "rust-app", &["chromium"])
 }
